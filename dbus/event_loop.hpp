@@ -1,0 +1,41 @@
+// The daemon's one poll(2) loop: the bus connection, SIGTERM/SIGINT through
+// a signalfd, and any further descriptors (kernel event sockets) that later
+// parts of the service register. sdbus-c++ 1.2 has no sd-event integration,
+// so this is the place where everything meets.
+#pragma once
+
+#include <sdbus-c++/IConnection.h>
+
+#include <functional>
+#include <vector>
+
+namespace mptcp::dbus {
+
+class EventLoop {
+public:
+    // Blocks SIGTERM and SIGINT for the process and reads them from a
+    // signalfd, so that a signal ends the loop between two requests.
+    explicit EventLoop(sdbus::IConnection& bus);
+    ~EventLoop();
+    EventLoop(const EventLoop&) = delete;
+    EventLoop& operator=(const EventLoop&) = delete;
+
+    // fn runs when fd is readable.
+    void addReader(int fd, std::function<void()> fn);
+    void removeReader(int fd);
+
+    // Runs until a signal arrives (returns its number). Throws sdbus::Error
+    // when the bus connection is lost.
+    int run();
+
+private:
+    struct Reader {
+        int fd;
+        std::function<void()> fn;
+    };
+    sdbus::IConnection& bus_;
+    int signalFd_ = -1;
+    std::vector<Reader> readers_;
+};
+
+}  // namespace mptcp::dbus

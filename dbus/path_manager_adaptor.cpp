@@ -1,0 +1,151 @@
+#include "path_manager_adaptor.hpp"
+
+#include "dbus_errors.hpp"
+
+#include <cstdio>
+
+namespace mptcp::dbus {
+
+uint32_t PathManagerAdaptor::AddEndpoint(const std::string& address, const uint16_t& port, const std::string& interface,
+                                         const uint32_t& id, const std::vector<std::string>& flags)
+{
+    return atBoundary("AddEndpoint", [&] { return service_.addEndpoint(address, port, interface, id, flags); });
+}
+
+void PathManagerAdaptor::DeleteEndpoint(const uint32_t& id, const std::string& address)
+{
+    atBoundary("DeleteEndpoint", [&] { service_.deleteEndpoint(id, address); });
+}
+
+void PathManagerAdaptor::ChangeEndpoint(const uint32_t& id, const std::string& address, const uint16_t& port,
+                                        const std::vector<std::string>& changes)
+{
+    atBoundary("ChangeEndpoint", [&] { service_.changeEndpoint(id, address, port, changes); });
+}
+
+EndpointStruct PathManagerAdaptor::GetEndpoint(const uint32_t& id)
+{
+    return atBoundary("GetEndpoint", [&] { return service_.getEndpoint(id); });
+}
+
+std::vector<EndpointStruct> PathManagerAdaptor::ListEndpoints()
+{
+    return atBoundary("ListEndpoints", [&] { return service_.listEndpoints(); });
+}
+
+void PathManagerAdaptor::FlushEndpoints()
+{
+    atBoundary("FlushEndpoints", [&] { service_.flushEndpoints(); });
+}
+
+void PathManagerAdaptor::SetLimits(const uint32_t& subflows, const uint32_t& add_addr_accepted)
+{
+    atBoundary("SetLimits", [&] { service_.setLimits(subflows, add_addr_accepted); });
+}
+
+std::tuple<uint32_t, uint32_t> PathManagerAdaptor::GetLimits()
+{
+    return atBoundary("GetLimits", [&] { return service_.getLimits(); });
+}
+
+// Monitoring and managed interfaces have their own issues; until they land
+// the methods exist (the contract is fixed) and say plainly that they are
+// not available, rather than pretending to work.
+void PathManagerAdaptor::Subscribe()
+{
+    throw sdbus::Error(kNotSupported, "Subscribe: monitoring is not available in this version yet");
+}
+
+void PathManagerAdaptor::Unsubscribe()
+{
+    throw sdbus::Error(kNotSupported, "Unsubscribe: monitoring is not available in this version yet");
+}
+
+void PathManagerAdaptor::ManageInterface(const std::string&, const std::vector<std::string>&,
+                                         const std::map<std::string, sdbus::Variant>&)
+{
+    throw sdbus::Error(kNotSupported, "ManageInterface: managed interfaces are not available in this version yet");
+}
+
+void PathManagerAdaptor::ReleaseInterface(const std::string&)
+{
+    throw sdbus::Error(kNotSupported, "ReleaseInterface: managed interfaces are not available in this version yet");
+}
+
+std::vector<ManagedInterfaceStruct> PathManagerAdaptor::ListManagedInterfaces()
+{
+    throw sdbus::Error(kNotSupported,
+                       "ListManagedInterfaces: managed interfaces are not available in this version yet");
+}
+
+uint32_t PathManagerAdaptor::SubflowsLimit()
+{
+    return atBoundary("SubflowsLimit", [&] { return service_.subflowsLimit(); });
+}
+
+void PathManagerAdaptor::SubflowsLimit(const uint32_t& value)
+{
+    atBoundary("SubflowsLimit", [&] { service_.setSubflowsLimit(value); });
+}
+
+uint32_t PathManagerAdaptor::AddAddrAcceptedLimit()
+{
+    return atBoundary("AddAddrAcceptedLimit", [&] { return service_.addAddrAcceptedLimit(); });
+}
+
+void PathManagerAdaptor::AddAddrAcceptedLimit(const uint32_t& value)
+{
+    atBoundary("AddAddrAcceptedLimit", [&] { service_.setAddAddrAcceptedLimit(value); });
+}
+
+bool PathManagerAdaptor::Enabled()
+{
+    return atBoundary("Enabled", [&] { return service_.enabled(); });
+}
+
+void PathManagerAdaptor::Enabled(const bool& value)
+{
+    atBoundary("Enabled", [&] { service_.setEnabled(value); });
+}
+
+std::string PathManagerAdaptor::Version()
+{
+    return PathManagerService::version();
+}
+
+// A signal that cannot be queued must not turn a change the kernel already
+// made into an error reply: the caller would retry a done deed. Say so in
+// the log instead.
+void BusNotifier::endpointsChanged()
+{
+    try {
+        object_.emitSignal("EndpointsChanged").onInterface(org::mptcp::PathManager_adaptor::INTERFACE_NAME);
+    } catch (const sdbus::Error& e) {
+        std::fprintf(stderr, "warning: cannot emit EndpointsChanged: %s\n", e.what());
+    }
+}
+
+void BusNotifier::propertiesChanged(const std::vector<std::string>& names)
+{
+    try {
+        object_.emitPropertiesChangedSignal(org::mptcp::PathManager_adaptor::INTERFACE_NAME, names);
+    } catch (const sdbus::Error& e) {
+        std::fprintf(stderr, "warning: cannot emit PropertiesChanged: %s\n", e.what());
+    }
+}
+
+void RootOnlyAuthorizer::authorizeChange(const char* what)
+{
+    const sdbus::Message* call = object_.getCurrentlyProcessedMessage();
+    if (call == nullptr) {
+        return;  // the service itself, not a bus caller
+    }
+    const uid_t uid = call->getCredsUid();
+    if (uid != 0) {
+        throw PmError(ErrorKind::AccessDenied, std::string(what) +
+                                                   ": changing the MPTCP configuration needs root (uid " +
+                                                   std::to_string(uid) + " is not allowed)");
+    }
+}
+
+}  // namespace mptcp::dbus

@@ -1,0 +1,137 @@
+#include "path_manager_service.hpp"
+
+#include "version.hpp"
+
+namespace mptcp::dbus {
+
+EndpointStruct PathManagerService::toStruct(const Endpoint& ep)
+{
+    return EndpointStruct{ep.id, ep.address.toString(), ep.port, pm_.interfaceLabel(ep.ifindex), flagNames(ep.flags)};
+}
+
+std::uint32_t PathManagerService::addEndpoint(const std::string& address, std::uint16_t port,
+                                              const std::string& interface, std::uint32_t id,
+                                              const std::vector<std::string>& flags)
+{
+    authorizer_.authorizeChange("AddEndpoint");
+    const std::uint8_t assigned = pm_.addEndpoint({address, port, interface, id, flags});
+    notifier_.endpointsChanged();
+    return assigned;
+}
+
+void PathManagerService::deleteEndpoint(std::uint32_t id, const std::string& address)
+{
+    authorizer_.authorizeChange("DeleteEndpoint");
+    pm_.deleteEndpoint(id, address);
+    // "delete id 0 ADDR" closes subflows but leaves the table as it was.
+    if (id != 0) {
+        notifier_.endpointsChanged();
+    }
+}
+
+void PathManagerService::changeEndpoint(std::uint32_t id, const std::string& address, std::uint16_t port,
+                                        const std::vector<std::string>& changes)
+{
+    authorizer_.authorizeChange("ChangeEndpoint");
+    if (pm_.changeEndpoint(id, address, port, changes)) {
+        notifier_.endpointsChanged();
+    }
+}
+
+EndpointStruct PathManagerService::getEndpoint(std::uint32_t id)
+{
+    return toStruct(pm_.getEndpoint(id));
+}
+
+std::vector<EndpointStruct> PathManagerService::listEndpoints()
+{
+    const auto endpoints = pm_.listEndpoints();
+    std::vector<EndpointStruct> out;
+    out.reserve(endpoints.size());
+    for (const Endpoint& ep : endpoints) {
+        out.push_back(toStruct(ep));
+    }
+    return out;
+}
+
+void PathManagerService::flushEndpoints()
+{
+    authorizer_.authorizeChange("FlushEndpoints");
+    pm_.flushEndpoints();
+    notifier_.endpointsChanged();
+}
+
+void PathManagerService::setLimits(std::uint32_t subflows, std::uint32_t addAddrAccepted)
+{
+    authorizer_.authorizeChange("SetLimits");
+    const Limits before = pm_.getLimits();
+    pm_.setLimits(subflows, addAddrAccepted);
+    std::vector<std::string> changed;
+    if (before.subflows != subflows) {
+        changed.emplace_back("SubflowsLimit");
+    }
+    if (before.addAddrAccepted != addAddrAccepted) {
+        changed.emplace_back("AddAddrAcceptedLimit");
+    }
+    if (!changed.empty()) {
+        notifier_.propertiesChanged(changed);
+    }
+}
+
+std::tuple<std::uint32_t, std::uint32_t> PathManagerService::getLimits()
+{
+    const Limits l = pm_.getLimits();
+    return {l.subflows, l.addAddrAccepted};
+}
+
+std::uint32_t PathManagerService::subflowsLimit()
+{
+    return pm_.getLimits().subflows;
+}
+
+void PathManagerService::setSubflowsLimit(std::uint32_t value)
+{
+    authorizer_.authorizeChange("SubflowsLimit");
+    const Limits before = pm_.getLimits();
+    pm_.setSubflowsLimit(value);
+    if (before.subflows != value) {
+        notifier_.propertiesChanged({"SubflowsLimit"});
+    }
+}
+
+std::uint32_t PathManagerService::addAddrAcceptedLimit()
+{
+    return pm_.getLimits().addAddrAccepted;
+}
+
+void PathManagerService::setAddAddrAcceptedLimit(std::uint32_t value)
+{
+    authorizer_.authorizeChange("AddAddrAcceptedLimit");
+    const Limits before = pm_.getLimits();
+    pm_.setAddAddrAcceptedLimit(value);
+    if (before.addAddrAccepted != value) {
+        notifier_.propertiesChanged({"AddAddrAcceptedLimit"});
+    }
+}
+
+bool PathManagerService::enabled()
+{
+    return enabled_.get();
+}
+
+void PathManagerService::setEnabled(bool value)
+{
+    authorizer_.authorizeChange("Enabled");
+    const bool before = enabled_.get();
+    enabled_.set(value);
+    if (before != value) {
+        notifier_.propertiesChanged({"Enabled"});
+    }
+}
+
+std::string PathManagerService::version()
+{
+    return kVersion;
+}
+
+}  // namespace mptcp::dbus

@@ -1,0 +1,61 @@
+// The service behind org.mptcp.PathManager: D-Bus-shaped arguments in,
+// D-Bus-shaped results out, core calls in between. It knows nothing of
+// sd-bus beyond its value types; the adaptor forwards to it and turns what
+// it throws into D-Bus errors.
+#pragma once
+
+#include "mptcp_sysctl.hpp"
+#include "path_manager.hpp"
+#include "service_ports.hpp"
+
+#include <sdbus-c++/Types.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace mptcp::dbus {
+
+// (id, address, port, interface, flags) as the contract's (usqsas).
+using EndpointStruct = sdbus::Struct<std::uint32_t, std::string, std::uint16_t, std::string, std::vector<std::string>>;
+using ManagedInterfaceStruct =
+    sdbus::Struct<std::string, std::vector<std::string>, std::map<std::string, sdbus::Variant>>;
+
+class PathManagerService {
+public:
+    PathManagerService(PathManager& pm, MptcpEnabledSetting& enabled, Notifier& notifier, Authorizer& authorizer)
+        : pm_(pm), enabled_(enabled), notifier_(notifier), authorizer_(authorizer)
+    {
+    }
+
+    std::uint32_t addEndpoint(const std::string& address, std::uint16_t port, const std::string& interface,
+                              std::uint32_t id, const std::vector<std::string>& flags);
+    void deleteEndpoint(std::uint32_t id, const std::string& address);
+    void changeEndpoint(std::uint32_t id, const std::string& address, std::uint16_t port,
+                        const std::vector<std::string>& changes);
+    EndpointStruct getEndpoint(std::uint32_t id);
+    std::vector<EndpointStruct> listEndpoints();
+    void flushEndpoints();
+    void setLimits(std::uint32_t subflows, std::uint32_t addAddrAccepted);
+    std::tuple<std::uint32_t, std::uint32_t> getLimits();
+
+    std::uint32_t subflowsLimit();
+    void setSubflowsLimit(std::uint32_t value);
+    std::uint32_t addAddrAcceptedLimit();
+    void setAddAddrAcceptedLimit(std::uint32_t value);
+    bool enabled();
+    void setEnabled(bool value);
+    static std::string version();
+
+private:
+    EndpointStruct toStruct(const Endpoint& ep);
+
+    PathManager& pm_;
+    MptcpEnabledSetting& enabled_;
+    Notifier& notifier_;
+    Authorizer& authorizer_;
+};
+
+}  // namespace mptcp::dbus

@@ -1,0 +1,53 @@
+#include "endpoint.hpp"
+
+#include "pm_protocol.hpp"
+
+#include <cstdio>
+
+namespace mptcp {
+namespace {
+
+struct NamedFlag {
+    std::string_view name;
+    std::uint32_t bit;
+};
+
+// The order is the contract's display order (dbus-api.md, Types).
+constexpr NamedFlag kFlags[] = {
+    {"signal", proto::FLAG_SIGNAL},     {"subflow", proto::FLAG_SUBFLOW}, {"backup", proto::FLAG_BACKUP},
+    {"fullmesh", proto::FLAG_FULLMESH}, {"laminar", proto::FLAG_LAMINAR}, {"implicit", proto::FLAG_IMPLICIT},
+};
+
+}  // namespace
+
+std::vector<std::string> flagNames(std::uint32_t flags)
+{
+    std::vector<std::string> names;
+    for (const auto& f : kFlags) {
+        if (flags & f.bit) {
+            names.emplace_back(f.name);
+            flags &= ~f.bit;
+        }
+    }
+    for (std::uint32_t bit = 1; flags != 0; bit <<= 1) {
+        if (flags & bit) {
+            char hex[16];
+            std::snprintf(hex, sizeof hex, "0x%x", bit);
+            names.emplace_back(hex);
+            flags &= ~bit;
+        }
+    }
+    return names;
+}
+
+std::uint32_t flagBit(std::string_view name)
+{
+    for (const auto& f : kFlags) {
+        if (f.name == name) {
+            return f.bit;
+        }
+    }
+    return 0;
+}
+
+}  // namespace mptcp

@@ -1,0 +1,25 @@
+// Interface name <-> index, behind an interface so that unit tests need no
+// real devices.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mptcp {
+
+class InterfaceNames {
+public:
+    virtual ~InterfaceNames() = default;
+    // nullopt when no such interface exists in this network namespace.
+    virtual std::optional<std::int32_t> indexOf(std::string_view name) = 0;
+    virtual std::optional<std::string> nameOf(std::int32_t index) = 0;
+};
+
+// The kernel's view, through ioctls on one socket kept open (no socket per
+// lookup as if_indextoname makes).
+std::unique_ptr<InterfaceNames> systemInterfaceNames();
+
+}  // namespace mptcp

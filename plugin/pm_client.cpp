@@ -1,0 +1,169 @@
+#include "pm_client.hpp"
+
+#include "pm_protocol.hpp"
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+namespace mptcp {
+
+KernelRefused::KernelRefused(KernelError e)
+    : std::runtime_error(e.message.empty() ? errnoName(e.error) : e.message), status_(std::move(e))
+{
+}
+
+PmClient::PmClient(NetlinkTransport& transport) : transport_(transport)
+{
+    genl::RequestBuilder b(request_, GENL_ID_CTRL, NLM_F_ACK, ++seq_, CTRL_CMD_GETFAMILY, 1);
+    b.putString(CTRL_ATTR_FAMILY_NAME, proto::kFamilyName);
+    bool found = false;
+    try {
+        transact(b.bytes(), [&](const nlmsghdr* nlh) {
+            family_ = genl::parseFamily(nlh);
+            found = true;
+        });
+    } catch (const KernelRefused& e) {
+        if (e.status().error == ENOENT) {
+            throw PmError(ErrorKind::NotSupported,
+                          "the kernel has no MPTCP path manager (generic netlink family \"mptcp_pm\" not found; "
+                          "is CONFIG_MPTCP enabled?)",
+                          ENOENT);
+        }
+        throw PmError(ErrorKind::Failed, "cannot resolve the mptcp_pm family: " + errnoName(e.status().error),
+                      e.status().error);
+    }
+    if (!found) {
+        genl::malformed("no family in the controller's reply");
+    }
+}
+
+std::optional<std::uint32_t> PmClient::eventsGroup() const
+{
+    return family_.group(proto::kEventsGroupName);
+}
+
+genl::RequestBuilder PmClient::begin(std::uint8_t cmd, std::uint16_t nlFlags)
+{
+    return genl::RequestBuilder(request_, family_.id, nlFlags, ++seq_, cmd, proto::kFamilyVersion);
+}
+
+void PmClient::transact(std::span<const std::uint8_t> request, const OnData& onData)
+{
+    const auto* sent = reinterpret_cast<const nlmsghdr*>(request.data());
+    const std::uint32_t seq = sent->nlmsg_seq;
+    const std::uint32_t portId = transport_.portId();
+    transport_.send(request);
+    for (;;) {
+        const std::size_t n = transport_.receive(reply_);
+        int remaining = static_cast<int>(n);
+        for (auto* nlh = reinterpret_cast<const nlmsghdr*>(reply_.data()); mnl_nlmsg_ok(nlh, remaining);
+             nlh = mnl_nlmsg_next(nlh, &remaining)) {
+            // Stale answers (a reply that came after a timeout, say) belong
+            // to an earlier request: never mistake them for this one's.
+            if (nlh->nlmsg_seq != seq || (nlh->nlmsg_pid != 0 && nlh->nlmsg_pid != portId)) {
+                continue;
+            }
+            switch (nlh->nlmsg_type) {
+                case NLMSG_NOOP:
+                    continue;
+                case NLMSG_OVERRUN:
+                    throw PmError(ErrorKind::Failed, "netlink overrun while reading the kernel's reply", ENOBUFS);
+                case NLMSG_ERROR:
+                case NLMSG_DONE: {
+                    KernelError status = genl::parseStatus(nlh);
+                    if (status.error != 0) {
+                        throw KernelRefused(std::move(status));
+                    }
+                    if (nlh->nlmsg_type == NLMSG_DONE || !(sent->nlmsg_flags & NLM_F_DUMP)) {
+                        return;
+                    }
+                    continue;
+                }
+                default:
+                    if (nlh->nlmsg_type < NLMSG_MIN_TYPE) {
+                        continue;
+                    }
+                    onData(nlh);
+            }
+        }
+        if (remaining != 0) {
+            genl::malformed("truncated netlink message");
+        }
+    }
+}
+
+void PmClient::addAddr(const genl::AddrSpec& spec)
+{
+    auto b = begin(proto::CMD_ADD_ADDR, NLM_F_ACK);
+    b.putAddr(proto::ATTR_ADDR, spec);
+    transact(b.bytes(), [](const nlmsghdr*) {});
+}
+
+void PmClient::delAddr(const genl::AddrSpec& spec)
+{
+    auto b = begin(proto::CMD_DEL_ADDR, NLM_F_ACK);
+    b.putAddr(proto::ATTR_ADDR, spec);
+    transact(b.bytes(), [](const nlmsghdr*) {});
+}
+
+Endpoint PmClient::getAddr(std::uint8_t id)
+{
+    auto b = begin(proto::CMD_GET_ADDR, NLM_F_ACK);
+    genl::AddrSpec spec;
+    spec.id = id;
+    b.putAddr(proto::ATTR_ADDR, spec);
+    std::optional<Endpoint> ep;
+    transact(b.bytes(), [&](const nlmsghdr* nlh) { ep = genl::parseEndpoint(nlh); });
+    if (!ep) {
+        genl::malformed("GET_ADDR acknowledged without an endpoint");
+    }
+    return *ep;
+}
+
+std::vector<Endpoint> PmClient::dumpAddrs()
+{
+    auto b = begin(proto::CMD_GET_ADDR, NLM_F_DUMP);
+    std::vector<Endpoint> eps;
+    eps.reserve(proto::kMaxEndpoints);
+    transact(b.bytes(), [&](const nlmsghdr* nlh) { eps.push_back(genl::parseEndpoint(nlh)); });
+    return eps;
+}
+
+void PmClient::flushAddrs()
+{
+    auto b = begin(proto::CMD_FLUSH_ADDRS, NLM_F_ACK);
+    transact(b.bytes(), [](const nlmsghdr*) {});
+}
+
+void PmClient::setLimits(std::optional<std::uint32_t> subflows, std::optional<std::uint32_t> addAddrAccepted)
+{
+    auto b = begin(proto::CMD_SET_LIMITS, NLM_F_ACK);
+    if (addAddrAccepted) {
+        b.putU32(proto::ATTR_RCV_ADD_ADDRS, *addAddrAccepted);
+    }
+    if (subflows) {
+        b.putU32(proto::ATTR_SUBFLOWS, *subflows);
+    }
+    transact(b.bytes(), [](const nlmsghdr*) {});
+}
+
+Limits PmClient::getLimits()
+{
+    auto b = begin(proto::CMD_GET_LIMITS, NLM_F_ACK);
+    std::optional<Limits> limits;
+    transact(b.bytes(), [&](const nlmsghdr* nlh) { limits = genl::parseLimits(nlh); });
+    if (!limits) {
+        genl::malformed("GET_LIMITS acknowledged without limits");
+    }
+    return *limits;
+}
+
+void PmClient::setFlags(const genl::AddrSpec& spec)
+{
+    auto b = begin(proto::CMD_SET_FLAGS, NLM_F_ACK);
+    b.putAddr(proto::ATTR_ADDR, spec);
+    transact(b.bytes(), [](const nlmsghdr*) {});
+}
+
+}  // namespace mptcp

@@ -1,0 +1,64 @@
+// The kernel's mptcp_pm requests, one method each, over a NetlinkTransport.
+// Every request waits for the kernel's answer: data and ACK, or the errno
+// and extended-ack text, which come back as KernelRefused. No validation or
+// policy here: that is PathManager's job.
+#pragma once
+
+#include "endpoint.hpp"
+#include "genl_codec.hpp"
+#include "netlink_transport.hpp"
+#include "pm_error.hpp"
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace mptcp {
+
+// The kernel said no. Carries the errno and the kernel's own words.
+class KernelRefused : public std::runtime_error {
+public:
+    explicit KernelRefused(KernelError e);
+    const KernelError& status() const { return status_; }
+
+private:
+    KernelError status_;
+};
+
+class PmClient {
+public:
+    // Resolves the mptcp_pm family at once: a kernel without MPTCP gives
+    // PmError(NotSupported) here, not on the first call.
+    explicit PmClient(NetlinkTransport& transport);
+
+    std::uint16_t familyId() const { return family_.id; }
+    std::optional<std::uint32_t> eventsGroup() const;
+
+    // ADD_ADDR; returns nothing: the kernel does not say which id it chose
+    // (callers find it by address afterwards).
+    void addAddr(const genl::AddrSpec& spec);
+    void delAddr(const genl::AddrSpec& spec);
+    Endpoint getAddr(std::uint8_t id);
+    std::vector<Endpoint> dumpAddrs();
+    void flushAddrs();
+    void setLimits(std::optional<std::uint32_t> subflows, std::optional<std::uint32_t> addAddrAccepted);
+    Limits getLimits();
+    void setFlags(const genl::AddrSpec& spec);
+
+private:
+    using OnData = std::function<void(const nlmsghdr*)>;
+    // Sends the request built in request_ and reads until its ACK, error or
+    // NLMSG_DONE; messages of other sequence numbers are skipped.
+    void transact(std::span<const std::uint8_t> request, const OnData& onData);
+    genl::RequestBuilder begin(std::uint8_t cmd, std::uint16_t nlFlags);
+
+    NetlinkTransport& transport_;
+    genl::FamilyInfo family_;
+    std::uint32_t seq_ = 0;
+    alignas(4) std::array<std::uint8_t, genl::kRequestBufferSize> request_{};
+    alignas(4) std::array<std::uint8_t, genl::kReplyBufferSize> reply_{};
+};
+
+}  // namespace mptcp
