@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# install-deps.sh — install what building and testing mptcp-pathmanager needs
+# on Debian 12 (bookworm). Idempotent: packages already installed are not
+# touched, and when nothing is missing it neither runs apt-get nor needs root.
+#
+# Usage: tools/install-deps.sh          (as root when something is missing)
+set -euo pipefail
+export LC_ALL=C
+
+# Debian 12 package names, grouped by what they are for.
+PACKAGES=(
+    # build
+    meson ninja-build pkg-config g++
+    libmnl-dev libsdbus-c++-dev libsdbus-c++-bin libsystemd-dev
+    libglib2.0-dev libnm-dev
+    # unit tests
+    libgtest-dev libgmock-dev googletest
+    # bus tests, kernel tests, tools/run-service.sh: private dbus-daemon,
+    # dbus-send, busctl, ip, unshare/nsenter
+    dbus-daemon dbus-bin systemd iproute2 util-linux
+    # formatting check
+    clang-format
+)
+
+log() { printf 'install-deps: %s\n' "$*" >&2; }
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -qx 'install ok installed'; then
+        missing+=("$p")
+    fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+    log "all ${#PACKAGES[@]} packages are installed"
+    exit 0
+fi
+
+log "missing: ${missing[*]}"
+if [ "$(id -u)" != 0 ]; then
+    log "error: installing packages needs root; run: sudo $0"
+    exit 1
+fi
+command -v apt-get >/dev/null || { log "error: apt-get not found (this script is for Debian 12)"; exit 1; }
+
+# No package's maintainer script may start a daemon on this machine:
+# invoke-rc.d asks policy-rc.d, and exit 101 means "action forbidden".
+# Create one for the duration of the install if the machine has none.
+created_policy=0
+cleanup() {
+    if [ "$created_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
+}
+trap cleanup EXIT
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\n# temporary, from mptcp-pathmanager tools/install-deps.sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    created_policy=1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+log "apt-get update"
+apt-get update -q
+log "apt-get install ${missing[*]}"
+apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+# Check the result rather than trusting the exit status alone.
+still=()
+for p in "${missing[@]}"; do
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -qx 'install ok installed' || still+=("$p")
+done
+if [ "${#still[@]}" -ne 0 ]; then
+    log "error: still not installed: ${still[*]}"
+    exit 1
+fi
+log "installed: ${missing[*]}"
