@@ -78,7 +78,7 @@ std::uint8_t PathManager::addEndpoint(const AddEndpointRequest& req)
     if (!req.interface.empty()) {
         auto index = names_.indexOf(req.interface);
         if (!index) {
-            throw PmError(ErrorKind::InvalidArgs, "no interface named " + rules::quoted(req.interface));
+            throw PmError(ErrorKind::InvalidArgs, "no interface named " + rules::quoteArg(req.interface));
         }
         ifindex = *index;
     }

@@ -14,7 +14,7 @@ namespace {
 
 }  // namespace
 
-std::string quoted(std::string_view s)
+std::string quoteArg(std::string_view s)
 {
     constexpr std::size_t kMax = 64;
     std::string out = "\"";
@@ -33,7 +33,7 @@ IpAddress parseAddress(std::string_view text)
     }
     auto a = IpAddress::parse(text);
     if (!a) {
-        refuse("address " + quoted(text) + " is not an IPv4 or IPv6 address");
+        refuse("address " + quoteArg(text) + " is not an IPv4 or IPv6 address");
     }
     return *a;
 }
@@ -55,7 +55,7 @@ std::uint32_t addFlags(std::span<const std::string> names, std::uint16_t port)
             refuse("flag \"implicit\" is set by the kernel only and cannot be requested");
         }
         if (bit == 0) {
-            refuse("unknown flag " + quoted(name) + " (known: signal, subflow, backup, fullmesh, laminar)");
+            refuse("unknown flag " + quoteArg(name) + " (known: signal, subflow, backup, fullmesh, laminar)");
         }
         flags |= bit;
     }
@@ -81,7 +81,7 @@ FlagChange flagChange(std::span<const std::string> names)
             bit = proto::FLAG_FULLMESH;
             on = name == "fullmesh";
         } else {
-            refuse("cannot change " + quoted(name) +
+            refuse("cannot change " + quoteArg(name) +
                    ": only backup, nobackup, fullmesh and nofullmesh can change (delete and add the endpoint "
                    "again to change the rest)");
         }

@@ -15,7 +15,7 @@ namespace mptcp::rules {
 
 // A caller's string made safe to quote in a message: bounded and printable,
 // so a hostile argument can neither flood the log nor smuggle control bytes.
-std::string quoted(std::string_view s);
+std::string quoteArg(std::string_view s);
 
 IpAddress parseAddress(std::string_view text);
 
