@@ -208,6 +208,10 @@ Endpoint parseEndpoint(const nlmsghdr* nlh)
     Endpoint ep;
     int family = 0;
     bool have4 = false, have6 = false, haveId = false;
+    // Kept apart until the family says which one is the address: a hostile
+    // reply carrying both must not splice them.
+    std::uint8_t addr4[4] = {};
+    std::uint8_t addr6[16] = {};
     forEachNested(nest, [&](const nlattr* a) {
         switch (mnl_attr_get_type(a)) {
             case proto::ADDR_ATTR_FAMILY:
@@ -221,12 +225,12 @@ Endpoint parseEndpoint(const nlmsghdr* nlh)
                 break;
             case proto::ADDR_ATTR_ADDR4:
                 expect(a, MNL_TYPE_BINARY, 4, "ADDR_ATTR_ADDR4");
-                std::memcpy(ep.address.bytes.data(), mnl_attr_get_payload(a), 4);
+                std::memcpy(addr4, mnl_attr_get_payload(a), 4);
                 have4 = true;
                 break;
             case proto::ADDR_ATTR_ADDR6:
                 expect(a, MNL_TYPE_BINARY, 16, "ADDR_ATTR_ADDR6");
-                std::memcpy(ep.address.bytes.data(), mnl_attr_get_payload(a), 16);
+                std::memcpy(addr6, mnl_attr_get_payload(a), 16);
                 have6 = true;
                 break;
             case proto::ADDR_ATTR_PORT:
@@ -250,9 +254,10 @@ Endpoint parseEndpoint(const nlmsghdr* nlh)
     }
     if (family == AF_INET && have4) {
         ep.address.family = AF_INET;
-        std::memset(ep.address.bytes.data() + 4, 0, 12);
+        std::memcpy(ep.address.bytes.data(), addr4, sizeof addr4);
     } else if (family == AF_INET6 && have6) {
         ep.address.family = AF_INET6;
+        std::memcpy(ep.address.bytes.data(), addr6, sizeof addr6);
     } else {
         malformed("endpoint " + std::to_string(ep.id) + " without a usable family and address");
     }

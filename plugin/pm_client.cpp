@@ -57,7 +57,10 @@ void PmClient::transact(std::span<const std::uint8_t> request, const OnData& onD
     for (;;) {
         const std::size_t n = transport_.receive(reply_);
         int remaining = static_cast<int>(n);
-        for (auto* nlh = reinterpret_cast<const nlmsghdr*>(reply_.data()); mnl_nlmsg_ok(nlh, remaining);
+        // mnl_nlmsg_ok() compares nlmsg_len as an int: a length of 2^31 or
+        // more turns negative and passes. Check it as unsigned too.
+        for (auto* nlh = reinterpret_cast<const nlmsghdr*>(reply_.data());
+             mnl_nlmsg_ok(nlh, remaining) && nlh->nlmsg_len <= static_cast<std::uint32_t>(remaining);
              nlh = mnl_nlmsg_next(nlh, &remaining)) {
             // Stale answers (a reply that came after a timeout, say) belong
             // to an earlier request: never mistake them for this one's.

@@ -72,6 +72,7 @@ TEST(RequestBuilder, AddAddrIsLaidOutAsTheKernelExpects)
     const auto bytes = b.bytes();
 
     // header 16 + genl 4 + nest 4 + family 8 + addr4 8 + port 8 + flags 8 + ifidx 8
+    // clang-format off
     const Bytes expected = {
         64, 0, 0, 0, 0x1f, 0, NLM_F_REQUEST | NLM_F_ACK, 0, 42, 0, 0, 0, 0, 0, 0, 0,  // nlmsghdr
         proto::CMD_ADD_ADDR, 1, 0, 0,                                                  // genlmsghdr
@@ -82,6 +83,7 @@ TEST(RequestBuilder, AddAddrIsLaidOutAsTheKernelExpects)
         8, 0, proto::ADDR_ATTR_FLAGS, 0, proto::FLAG_SIGNAL, 0, 0, 0,                  // flags
         8, 0, proto::ADDR_ATTR_IF_IDX, 0, 3, 0, 0, 0,                                  // ifindex
     };
+    // clang-format on
     EXPECT_EQ(Bytes(bytes.begin(), bytes.end()), expected);
 }
 
@@ -152,6 +154,21 @@ void expectMalformed(const nlmsghdr* msg, const char* fragment)
         EXPECT_EQ(e.kind(), ErrorKind::Failed);
         EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
     }
+}
+
+TEST(ParseEndpoint, NeverSplicesTheTwoAddressKinds)
+{
+    ReplyBytes r;
+    auto* nest = r.nestStart(proto::ATTR_ADDR);
+    r.u16(proto::ADDR_ATTR_FAMILY, AF_INET6);
+    r.u8(proto::ADDR_ATTR_ID, 1);
+    in6_addr a6{};
+    inet_pton(AF_INET6, "2001:db8::9", &a6);
+    r.put(proto::ADDR_ATTR_ADDR6, &a6, 16);
+    const std::uint8_t a4[4] = {10, 0, 0, 1};
+    r.put(proto::ADDR_ATTR_ADDR4, a4, 4);
+    r.nestEnd(nest);
+    EXPECT_EQ(parseEndpoint(r.msg()).address.toString(), "2001:db8::9");
 }
 
 TEST(ParseEndpoint, RefusesAShortAddress)
