@@ -7,6 +7,7 @@
 #include "path_manager_adaptor.hpp"
 #include "path_manager_service.hpp"
 #include "pm_client.hpp"
+#include "unavailable_features.hpp"
 #include "version.hpp"
 
 #include <sdbus-c++/sdbus-c++.h>
@@ -87,7 +88,9 @@ int main(int argc, char** argv)
         mptcp::dbus::BusNotifier notifier(*object);
         mptcp::dbus::RootOnlyAuthorizer authorizer(*object);
         mptcp::dbus::PathManagerService service(pm, enabled, notifier, authorizer);
-        mptcp::dbus::PathManagerAdaptor adaptor(*object, service);
+        mptcp::dbus::UnavailableMonitor monitor;
+        mptcp::dbus::UnavailableInterfaceManager interfaces;
+        mptcp::dbus::PathManagerAdaptor adaptor(*object, service, monitor, interfaces);
         object->finishRegistration();
         mptcp::dbus::EventLoop loop(*bus);
         // The object is in place before the name: a client activated by

@@ -48,34 +48,36 @@ std::tuple<uint32_t, uint32_t> PathManagerAdaptor::GetLimits()
     return atBoundary("GetLimits", [&] { return service_.getLimits(); });
 }
 
-// Monitoring and managed interfaces have their own issues; until they land
-// the methods exist (the contract is fixed) and say plainly that they are
-// not available, rather than pretending to work.
 void PathManagerAdaptor::Subscribe()
 {
-    throw sdbus::Error(kNotSupported, "Subscribe: monitoring is not available in this version yet");
+    atBoundary("Subscribe", [&] { monitor_.subscribe(sender()); });
 }
 
 void PathManagerAdaptor::Unsubscribe()
 {
-    throw sdbus::Error(kNotSupported, "Unsubscribe: monitoring is not available in this version yet");
+    atBoundary("Unsubscribe", [&] { monitor_.unsubscribe(sender()); });
 }
 
-void PathManagerAdaptor::ManageInterface(const std::string&, const std::vector<std::string>&,
-                                         const std::map<std::string, sdbus::Variant>&)
+void PathManagerAdaptor::ManageInterface(const std::string& interface, const std::vector<std::string>& flags,
+                                         const std::map<std::string, sdbus::Variant>& options)
 {
-    throw sdbus::Error(kNotSupported, "ManageInterface: managed interfaces are not available in this version yet");
+    atBoundary("ManageInterface", [&] { interfaces_.manage(interface, flags, options); });
 }
 
-void PathManagerAdaptor::ReleaseInterface(const std::string&)
+void PathManagerAdaptor::ReleaseInterface(const std::string& interface)
 {
-    throw sdbus::Error(kNotSupported, "ReleaseInterface: managed interfaces are not available in this version yet");
+    atBoundary("ReleaseInterface", [&] { interfaces_.release(interface); });
 }
 
 std::vector<ManagedInterfaceStruct> PathManagerAdaptor::ListManagedInterfaces()
 {
-    throw sdbus::Error(kNotSupported,
-                       "ListManagedInterfaces: managed interfaces are not available in this version yet");
+    return atBoundary("ListManagedInterfaces", [&] { return interfaces_.list(); });
+}
+
+std::string PathManagerAdaptor::sender() const
+{
+    const sdbus::Message* call = object_.getCurrentlyProcessedMessage();
+    return call != nullptr ? call->getSender() : std::string();
 }
 
 uint32_t PathManagerAdaptor::SubflowsLimit()

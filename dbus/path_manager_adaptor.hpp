@@ -16,8 +16,9 @@ inline constexpr const char* kObjectPath = "/org/mptcp/PathManager";
 
 class PathManagerAdaptor final : public org::mptcp::PathManager_adaptor {
 public:
-    PathManagerAdaptor(sdbus::IObject& object, PathManagerService& service)
-        : PathManager_adaptor(object), service_(service)
+    PathManagerAdaptor(sdbus::IObject& object, PathManagerService& service, MonitorControl& monitor,
+                       InterfaceManager& interfaces)
+        : PathManager_adaptor(object), object_(object), service_(service), monitor_(monitor), interfaces_(interfaces)
     {
     }
 
@@ -47,7 +48,13 @@ private:
     void Enabled(const bool& value) override;
     std::string Version() override;
 
+    // The unique name of the caller of the method being processed.
+    std::string sender() const;
+
+    sdbus::IObject& object_;
     PathManagerService& service_;
+    MonitorControl& monitor_;
+    InterfaceManager& interfaces_;
 };
 
 // Notifier over the object's signals.

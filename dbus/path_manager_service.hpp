@@ -20,8 +20,6 @@ namespace mptcp::dbus {
 
 // (id, address, port, interface, flags) as the contract's (usqsas).
 using EndpointStruct = sdbus::Struct<std::uint32_t, std::string, std::uint16_t, std::string, std::vector<std::string>>;
-using ManagedInterfaceStruct =
-    sdbus::Struct<std::string, std::vector<std::string>, std::map<std::string, sdbus::Variant>>;
 
 class PathManagerService {
 public:

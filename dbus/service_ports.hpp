@@ -2,6 +2,9 @@
 // adaptor implements them with sd-bus, the unit tests with GoogleMock.
 #pragma once
 
+#include <sdbus-c++/Types.h>
+
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,6 +24,28 @@ class Authorizer {
 public:
     virtual ~Authorizer() = default;
     virtual void authorizeChange(const char* what) = 0;
+};
+
+// The monitor half of the contract: Subscribe / Unsubscribe by the caller's
+// unique bus name.
+class MonitorControl {
+public:
+    virtual ~MonitorControl() = default;
+    virtual void subscribe(const std::string& sender) = 0;
+    virtual void unsubscribe(const std::string& sender) = 0;
+};
+
+// Managed interfaces: ManageInterface / ReleaseInterface /
+// ListManagedInterfaces.
+using ManagedInterfaceStruct =
+    sdbus::Struct<std::string, std::vector<std::string>, std::map<std::string, sdbus::Variant>>;
+class InterfaceManager {
+public:
+    virtual ~InterfaceManager() = default;
+    virtual void manage(const std::string& interface, const std::vector<std::string>& flags,
+                        const std::map<std::string, sdbus::Variant>& options) = 0;
+    virtual void release(const std::string& interface) = 0;
+    virtual std::vector<ManagedInterfaceStruct> list() = 0;
 };
 
 }  // namespace mptcp::dbus

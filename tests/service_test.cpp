@@ -1,0 +1,243 @@
+// PathManagerService with the fake kernel below it and a mocked bus above
+// it: what a D-Bus caller gets back, which signals go out, and that a
+// refused or unauthorized call changes nothing.
+#include "fake_kernel.hpp"
+#include "path_manager_service.hpp"
+#include "pm_client.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mptcp::dbus {
+namespace {
+
+using ::testing::_;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::StrictMock;
+using ::testing::Throw;
+
+class MockNotifier : public Notifier {
+public:
+    MOCK_METHOD(void, endpointsChanged, (), (override));
+    MOCK_METHOD(void, propertiesChanged, (const std::vector<std::string>& names), (override));
+};
+
+class MockAuthorizer : public Authorizer {
+public:
+    MOCK_METHOD(void, authorizeChange, (const char* what), (override));
+};
+
+// One interface, eth0 = 2, until a test removes it.
+class FakeNames : public InterfaceNames {
+public:
+    std::optional<std::int32_t> indexOf(std::string_view name) override
+    {
+        return present && name == "eth0" ? std::optional<std::int32_t>(2) : std::nullopt;
+    }
+    std::optional<std::string> nameOf(std::int32_t index) override
+    {
+        return present && index == 2 ? std::optional<std::string>("eth0") : std::nullopt;
+    }
+    bool present = true;
+};
+
+class ServiceTest : public ::testing::Test {
+protected:
+    ServiceTest()
+        : client_(kernel_),
+          pm_(client_, names_),
+          enabledFile_(std::filesystem::temp_directory_path() /
+                       ("mptcp-enabled-" + std::to_string(::getpid()) + "-" +
+                        ::testing::UnitTest::GetInstance()->current_test_info()->name())),
+          enabled_(enabledFile_.string()),
+          service_(pm_, enabled_, notifier_, authorizer_)
+    {
+        std::ofstream(enabledFile_) << "1\n";
+    }
+    ~ServiceTest() override { std::filesystem::remove(enabledFile_); }
+
+    std::vector<std::string> listed()
+    {
+        std::vector<std::string> out;
+        for (const auto& ep : service_.listEndpoints()) {
+            std::string line = std::to_string(ep.get<0>()) + " " + ep.get<1>();
+            if (ep.get<2>() != 0) {
+                line += " port " + std::to_string(ep.get<2>());
+            }
+            if (!ep.get<3>().empty()) {
+                line += " dev " + ep.get<3>();
+            }
+            for (const auto& f : ep.get<4>()) {
+                line += " " + f;
+            }
+            out.push_back(line);
+        }
+        return out;
+    }
+
+    template <typename Fn>
+    PmError refusal(Fn&& fn)
+    {
+        try {
+            fn();
+        } catch (const PmError& e) {
+            return e;
+        }
+        ADD_FAILURE() << "the call was accepted";
+        return PmError(ErrorKind::Failed, "accepted");
+    }
+
+    testing::FakeKernel kernel_;
+    PmClient client_;
+    FakeNames names_;
+    PathManager pm_;
+    std::filesystem::path enabledFile_;
+    MptcpEnabledSetting enabled_;
+    StrictMock<MockNotifier> notifier_;
+    ::testing::NiceMock<MockAuthorizer> authorizer_;
+    PathManagerService service_;
+};
+
+TEST_F(ServiceTest, AddReturnsTheChosenIdAndAnnouncesTheChange)
+{
+    EXPECT_CALL(notifier_, endpointsChanged()).Times(3);
+    EXPECT_EQ(service_.addEndpoint("10.0.0.1", 0, "", 0, {"subflow"}), 1u);
+    EXPECT_EQ(service_.addEndpoint("2001:DB8::2", 0, "eth0", 0, {"subflow", "backup"}), 2u);
+    EXPECT_EQ(service_.addEndpoint("10.0.0.3", 0, "", 255, {"laminar"}), 255u);
+    EXPECT_THAT(listed(),
+                ElementsAre("1 10.0.0.1 subflow", "2 2001:db8::2 dev eth0 subflow backup", "255 10.0.0.3 laminar"));
+}
+
+TEST_F(ServiceTest, ARefusedAddChangesNothingAndAnnouncesNothing)
+{
+    EXPECT_CALL(notifier_, endpointsChanged()).Times(1);
+    service_.addEndpoint("10.0.0.1", 0, "", 0, {"subflow"});
+    const auto before = listed();
+
+    PmError dup = refusal([&] { service_.addEndpoint("::ffff:10.0.0.1", 0, "", 0, {}); });
+    EXPECT_EQ(dup.kind(), ErrorKind::Exists);
+    EXPECT_THAT(dup.what(), HasSubstr("too many addresses or duplicate one: -17"));
+
+    EXPECT_EQ(refusal([&] { service_.addEndpoint("10.0.0.2", 0, "wlan9", 0, {}); }).kind(), ErrorKind::InvalidArgs);
+    EXPECT_EQ(refusal([&] { service_.addEndpoint("10.0.0.2", 0, "", 1, {}); }).kind(), ErrorKind::Exists);
+    EXPECT_EQ(refusal([&] { service_.addEndpoint("10.0.0.2", 0, "", 0, {"implicit"}); }).kind(),
+              ErrorKind::InvalidArgs);
+    EXPECT_EQ(listed(), before);
+}
+
+TEST_F(ServiceTest, TheNinthEndpointReachesTheLimit)
+{
+    EXPECT_CALL(notifier_, endpointsChanged()).Times(8);
+    for (int i = 1; i <= 8; ++i) {
+        service_.addEndpoint("10.0.0." + std::to_string(i), 0, "", 0, {});
+    }
+    PmError full = refusal([&] { service_.addEndpoint("10.0.0.9", 0, "", 0, {}); });
+    EXPECT_EQ(full.kind(), ErrorKind::LimitReached);
+    EXPECT_THAT(full.what(), HasSubstr("full"));
+}
+
+TEST_F(ServiceTest, DeleteById0LeavesTheTableAndSendsNoSignal)
+{
+    EXPECT_CALL(notifier_, endpointsChanged()).Times(2);  // the add, the delete by id
+    service_.addEndpoint("10.0.0.1", 0, "", 0, {});
+    service_.deleteEndpoint(0, "10.0.0.1");
+    EXPECT_THAT(listed(), ElementsAre("1 10.0.0.1"));
+    service_.deleteEndpoint(1, "");
+    EXPECT_THAT(listed(), ElementsAre());
+    EXPECT_EQ(refusal([&] { service_.deleteEndpoint(1, ""); }).kind(), ErrorKind::NotFound);
+    EXPECT_EQ(refusal([&] { service_.deleteEndpoint(0, ""); }).kind(), ErrorKind::InvalidArgs);
+    EXPECT_EQ(refusal([&] { service_.deleteEndpoint(3, "10.0.0.1"); }).kind(), ErrorKind::InvalidArgs);
+}
+
+TEST_F(ServiceTest, ChangeKeepsTheBitsItDoesNotName)
+{
+    EXPECT_CALL(notifier_, endpointsChanged()).Times(3);  // add, fullmesh, nobackup
+    service_.addEndpoint("10.0.0.1", 0, "", 0, {"subflow", "backup"});
+    service_.changeEndpoint(0, "::ffff:10.0.0.1", 0, {"fullmesh"});
+    EXPECT_THAT(listed(), ElementsAre("1 10.0.0.1 subflow backup fullmesh"));
+    service_.changeEndpoint(1, "", 0, {"nobackup"});
+    EXPECT_THAT(listed(), ElementsAre("1 10.0.0.1 subflow fullmesh"));
+    service_.changeEndpoint(1, "", 0, {"fullmesh"});  // already so: no request, no signal
+    EXPECT_EQ(refusal([&] { service_.changeEndpoint(1, "10.0.0.1", 0, {}); }).kind(), ErrorKind::InvalidArgs);
+    EXPECT_EQ(refusal([&] {
+                  service_.changeEndpoint(1, "", 0, {"backup", "nobackup"});
+              }).kind(),
+              ErrorKind::InvalidArgs);
+    EXPECT_EQ(refusal([&] { service_.changeEndpoint(0, "10.9.9.9", 0, {"backup"}); }).kind(), ErrorKind::NotFound);
+    EXPECT_EQ(refusal([&] { service_.changeEndpoint(7, "", 0, {"backup"}); }).kind(), ErrorKind::NotFound);
+}
+
+TEST_F(ServiceTest, FullmeshOnASignalEndpointCarriesTheKernelsText)
+{
+    EXPECT_CALL(notifier_, endpointsChanged()).Times(1);
+    service_.addEndpoint("10.0.0.1", 0, "", 0, {"signal"});
+    PmError e = refusal([&] { service_.changeEndpoint(1, "", 0, {"fullmesh"}); });
+    EXPECT_EQ(e.kind(), ErrorKind::InvalidArgs);
+    EXPECT_THAT(e.what(), HasSubstr("invalid addr flags"));
+    EXPECT_THAT(listed(), ElementsAre("1 10.0.0.1 signal"));
+}
+
+TEST_F(ServiceTest, SetLimitsAnnouncesOnlyWhatChanged)
+{
+    EXPECT_CALL(notifier_, propertiesChanged(ElementsAre("AddAddrAcceptedLimit")));
+    service_.setLimits(2, 4);
+    EXPECT_EQ(service_.getLimits(), std::make_tuple(2u, 4u));
+    EXPECT_EQ(refusal([&] { service_.setLimits(9, 1); }).kind(), ErrorKind::InvalidArgs);
+    EXPECT_EQ(service_.getLimits(), std::make_tuple(2u, 4u));
+    EXPECT_CALL(notifier_, propertiesChanged(ElementsAre("SubflowsLimit")));
+    service_.setSubflowsLimit(8);
+    EXPECT_EQ(service_.subflowsLimit(), 8u);
+    EXPECT_EQ(service_.addAddrAcceptedLimit(), 4u);
+}
+
+TEST_F(ServiceTest, EnabledReadsAndWritesTheSysctl)
+{
+    EXPECT_TRUE(service_.enabled());
+    EXPECT_CALL(notifier_, propertiesChanged(ElementsAre("Enabled")));
+    service_.setEnabled(false);
+    std::string content;
+    std::ifstream(enabledFile_) >> content;
+    EXPECT_EQ(content, "0");
+    EXPECT_FALSE(service_.enabled());
+}
+
+TEST_F(ServiceTest, AnUnauthorizedCallerChangesNothing)
+{
+    EXPECT_CALL(authorizer_, authorizeChange(_)).WillRepeatedly(Throw(PmError(ErrorKind::AccessDenied, "needs root")));
+    EXPECT_EQ(refusal([&] { service_.addEndpoint("10.0.0.1", 0, "", 0, {}); }).kind(), ErrorKind::AccessDenied);
+    EXPECT_EQ(refusal([&] { service_.flushEndpoints(); }).kind(), ErrorKind::AccessDenied);
+    EXPECT_EQ(refusal([&] { service_.setLimits(1, 1); }).kind(), ErrorKind::AccessDenied);
+    EXPECT_EQ(refusal([&] { service_.setEnabled(false); }).kind(), ErrorKind::AccessDenied);
+    EXPECT_THAT(listed(), ElementsAre());
+    EXPECT_EQ(service_.getLimits(), std::make_tuple(2u, 0u));
+    EXPECT_TRUE(service_.enabled());
+}
+
+TEST_F(ServiceTest, ReadsNeedNoAuthorization)
+{
+    EXPECT_CALL(authorizer_, authorizeChange(_)).Times(0);
+    service_.listEndpoints();
+    service_.getLimits();
+    service_.subflowsLimit();
+    service_.enabled();
+    EXPECT_EQ(refusal([&] { service_.getEndpoint(1); }).kind(), ErrorKind::NotFound);
+}
+
+TEST_F(ServiceTest, AStaleInterfaceIndexShowsAsIfN)
+{
+    EXPECT_CALL(notifier_, endpointsChanged()).Times(1);
+    service_.addEndpoint("10.0.0.1", 0, "eth0", 0, {});
+    names_.present = false;  // the device went away; the kernel keeps its index
+    EXPECT_THAT(listed(), ElementsAre("1 10.0.0.1 dev if2"));
+}
+
+}  // namespace
+}  // namespace mptcp::dbus
