@@ -3,11 +3,11 @@
 #include "genl_codec.hpp"
 #include "pm_protocol.hpp"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
-#include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include <array>
@@ -32,10 +32,7 @@ public:
     }
     nlattr* nestStart(std::uint16_t type) { return mnl_attr_nest_start(nlh_, type); }
     void nestEnd(nlattr* n) { mnl_attr_nest_end(nlh_, n); }
-    void put(std::uint16_t type, const void* data, std::size_t len)
-    {
-        mnl_attr_put(nlh_, type, len, data);
-    }
+    void put(std::uint16_t type, const void* data, std::size_t len) { mnl_attr_put(nlh_, type, len, data); }
     void u8(std::uint16_t t, std::uint8_t v) { put(t, &v, 1); }
     void u16(std::uint16_t t, std::uint16_t v) { put(t, &v, 2); }
     void u32(std::uint16_t t, std::uint32_t v) { put(t, &v, 4); }

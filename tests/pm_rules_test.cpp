@@ -1,8 +1,8 @@
 // The argument rules: every refusal is InvalidArgs and names what is wrong.
+#include "pm_rules.hpp"
 #include "endpoint.hpp"
 #include "pm_error.hpp"
 #include "pm_protocol.hpp"
-#include "pm_rules.hpp"
 
 #include <gtest/gtest.h>
 
