@@ -2,11 +2,15 @@
 
 #include "version.hpp"
 
+#include <algorithm>
+#include <iterator>
+#include <utility>
+
 namespace mptcp::dbus {
 
-EndpointStruct PathManagerService::toStruct(const Endpoint& ep)
+EndpointStruct PathManagerService::toStruct(const Endpoint& ep, const std::string& interface)
 {
-    return EndpointStruct{ep.id, ep.address.toString(), ep.port, pm_.interfaceLabel(ep.ifindex), flagNames(ep.flags)};
+    return EndpointStruct{ep.id, ep.address.toString(), ep.port, interface, flagNames(ep.flags)};
 }
 
 std::uint32_t PathManagerService::addEndpoint(const std::string& address, std::uint16_t port,
@@ -40,7 +44,8 @@ void PathManagerService::changeEndpoint(std::uint32_t id, const std::string& add
 
 EndpointStruct PathManagerService::getEndpoint(std::uint32_t id)
 {
-    return toStruct(pm_.getEndpoint(id));
+    const Endpoint ep = pm_.getEndpoint(id);
+    return toStruct(ep, pm_.interfaceLabel(ep.ifindex));
 }
 
 std::vector<EndpointStruct> PathManagerService::listEndpoints()
@@ -48,8 +53,16 @@ std::vector<EndpointStruct> PathManagerService::listEndpoints()
     const auto endpoints = pm_.listEndpoints();
     std::vector<EndpointStruct> out;
     out.reserve(endpoints.size());
+    // Endpoints usually share a few devices: look each index up once per
+    // call, not once per endpoint.
+    std::vector<std::pair<std::int32_t, std::string>> labels;
     for (const Endpoint& ep : endpoints) {
-        out.push_back(toStruct(ep));
+        auto it = std::find_if(labels.begin(), labels.end(), [&](const auto& l) { return l.first == ep.ifindex; });
+        if (it == labels.end()) {
+            labels.emplace_back(ep.ifindex, pm_.interfaceLabel(ep.ifindex));
+            it = std::prev(labels.end());
+        }
+        out.push_back(toStruct(ep, it->second));
     }
     return out;
 }

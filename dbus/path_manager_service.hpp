@@ -48,7 +48,7 @@ public:
     static std::string version();
 
 private:
-    EndpointStruct toStruct(const Endpoint& ep);
+    static EndpointStruct toStruct(const Endpoint& ep, const std::string& interface);
 
     PathManager& pm_;
     MptcpEnabledSetting& enabled_;
