@@ -76,14 +76,26 @@ void PathManagerService::flushEndpoints()
 
 void PathManagerService::setLimits(std::uint32_t subflows, std::uint32_t addAddrAccepted)
 {
-    authorizer_.authorizeChange("SetLimits");
+    changeLimits("SetLimits", subflows, addAddrAccepted);
+}
+
+void PathManagerService::changeLimits(const char* what, std::optional<std::uint32_t> subflows,
+                                      std::optional<std::uint32_t> addAddrAccepted)
+{
+    authorizer_.authorizeChange(what);
     const Limits before = pm_.getLimits();
-    pm_.setLimits(subflows, addAddrAccepted);
+    if (subflows && addAddrAccepted) {
+        pm_.setLimits(*subflows, *addAddrAccepted);
+    } else if (subflows) {
+        pm_.setSubflowsLimit(*subflows);
+    } else if (addAddrAccepted) {
+        pm_.setAddAddrAcceptedLimit(*addAddrAccepted);
+    }
     std::vector<std::string> changed;
-    if (before.subflows != subflows) {
+    if (subflows && *subflows != before.subflows) {
         changed.emplace_back("SubflowsLimit");
     }
-    if (before.addAddrAccepted != addAddrAccepted) {
+    if (addAddrAccepted && *addAddrAccepted != before.addAddrAccepted) {
         changed.emplace_back("AddAddrAcceptedLimit");
     }
     if (!changed.empty()) {
@@ -104,12 +116,7 @@ std::uint32_t PathManagerService::subflowsLimit()
 
 void PathManagerService::setSubflowsLimit(std::uint32_t value)
 {
-    authorizer_.authorizeChange("SubflowsLimit");
-    const Limits before = pm_.getLimits();
-    pm_.setSubflowsLimit(value);
-    if (before.subflows != value) {
-        notifier_.propertiesChanged({"SubflowsLimit"});
-    }
+    changeLimits("SubflowsLimit", value, std::nullopt);
 }
 
 std::uint32_t PathManagerService::addAddrAcceptedLimit()
@@ -119,12 +126,7 @@ std::uint32_t PathManagerService::addAddrAcceptedLimit()
 
 void PathManagerService::setAddAddrAcceptedLimit(std::uint32_t value)
 {
-    authorizer_.authorizeChange("AddAddrAcceptedLimit");
-    const Limits before = pm_.getLimits();
-    pm_.setAddAddrAcceptedLimit(value);
-    if (before.addAddrAccepted != value) {
-        notifier_.propertiesChanged({"AddAddrAcceptedLimit"});
-    }
+    changeLimits("AddAddrAcceptedLimit", std::nullopt, value);
 }
 
 bool PathManagerService::enabled()

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -48,6 +49,9 @@ public:
     static std::string version();
 
 private:
+    // Writes the given limits and announces the properties that changed.
+    void changeLimits(const char* what, std::optional<std::uint32_t> subflows,
+                      std::optional<std::uint32_t> addAddrAccepted);
     static EndpointStruct toStruct(const Endpoint& ep, const std::string& interface);
 
     PathManager& pm_;

@@ -227,30 +227,30 @@ Limits PathManager::getLimits()
 
 void PathManager::setLimits(std::uint32_t subflows, std::uint32_t addAddrAccepted)
 {
-    rules::checkLimit(subflows, "subflows");
-    rules::checkLimit(addAddrAccepted, "add_addr_accepted");
-    try {
-        client_.setLimits(subflows, addAddrAccepted);
-    } catch (const KernelRefused& e) {
-        throwTranslated(e, "limits");
-    }
+    applyLimits(subflows, addAddrAccepted);
 }
 
 void PathManager::setSubflowsLimit(std::uint32_t subflows)
 {
-    rules::checkLimit(subflows, "subflows");
-    try {
-        client_.setLimits(subflows, std::nullopt);
-    } catch (const KernelRefused& e) {
-        throwTranslated(e, "limits");
-    }
+    applyLimits(subflows, std::nullopt);
 }
 
 void PathManager::setAddAddrAcceptedLimit(std::uint32_t addAddrAccepted)
 {
-    rules::checkLimit(addAddrAccepted, "add_addr_accepted");
+    applyLimits(std::nullopt, addAddrAccepted);
+}
+
+void PathManager::applyLimits(std::optional<std::uint32_t> subflows, std::optional<std::uint32_t> addAddrAccepted)
+{
+    // Both are checked before either is sent, as the kernel itself does.
+    if (subflows) {
+        rules::checkLimit(*subflows, "subflows");
+    }
+    if (addAddrAccepted) {
+        rules::checkLimit(*addAddrAccepted, "add_addr_accepted");
+    }
     try {
-        client_.setLimits(std::nullopt, addAddrAccepted);
+        client_.setLimits(subflows, addAddrAccepted);
     } catch (const KernelRefused& e) {
         throwTranslated(e, "limits");
     }

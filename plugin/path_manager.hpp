@@ -9,6 +9,7 @@
 #include "pm_client.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -54,6 +55,7 @@ private:
     // ported entry matches only its port, a port-less one any port, and an
     // exact port match wins.
     Endpoint findByAddress(const IpAddress& address, std::uint16_t port);
+    void applyLimits(std::optional<std::uint32_t> subflows, std::optional<std::uint32_t> addAddrAccepted);
 
     PmClient& client_;
     InterfaceNames& names_;
