@@ -62,4 +62,15 @@ std::unique_ptr<InterfaceNames> systemInterfaceNames()
     return std::make_unique<SystemInterfaceNames>();
 }
 
+std::string interfaceLabel(InterfaceNames& names, std::int32_t ifindex)
+{
+    if (ifindex == 0) {
+        return {};
+    }
+    if (auto name = names.nameOf(ifindex)) {
+        return *name;
+    }
+    return "if" + std::to_string(ifindex);
+}
+
 }  // namespace mptcp

@@ -22,4 +22,8 @@ public:
 // lookup as if_indextoname makes).
 std::unique_ptr<InterfaceNames> systemInterfaceNames();
 
+// The contract's interface field for an ifindex the kernel sent: "" for
+// none (0), the device's name, or "ifN" when no device N exists (any more).
+std::string interfaceLabel(InterfaceNames& names, std::int32_t ifindex);
+
 }  // namespace mptcp

@@ -258,13 +258,7 @@ void PathManager::applyLimits(std::optional<std::uint32_t> subflows, std::option
 
 std::string PathManager::interfaceLabel(std::int32_t ifindex)
 {
-    if (ifindex == 0) {
-        return {};
-    }
-    if (auto name = names_.nameOf(ifindex)) {
-        return *name;
-    }
-    return "if" + std::to_string(ifindex);
+    return mptcp::interfaceLabel(names_, ifindex);
 }
 
 }  // namespace mptcp

@@ -89,7 +89,13 @@ enum EventAttr : std::uint16_t {
     EV_ATTR_IF_IDX = 15,        // s32
     EV_ATTR_RESET_REASON = 16,  // u32
     EV_ATTR_RESET_FLAGS = 17,   // u32
-    EV_ATTR_SERVER_SIDE = 18,   // u8
+    EV_ATTR_SERVER_SIDE = 18,   // u8 (deprecated by the kernel for EV_FLAG_SERVER_SIDE)
+};
+
+// Bits of EV_ATTR_FLAGS (MPTCP_PM_EV_FLAG_*).
+enum EventFlag : std::uint16_t {
+    EV_FLAG_DENY_JOIN_ID0 = 1u << 0,
+    EV_FLAG_SERVER_SIDE = 1u << 1,
 };
 
 // The kernel's own bounds (kernel-notes.md §1).

@@ -1,0 +1,62 @@
+// Where the monitor's events go: the contract's monitor signals. A port, so
+// the monitor's rules are unit-tested without a bus; BusEventSignals is the
+// sd-bus implementation.
+#pragma once
+
+#include "bus_drain_window.hpp"
+#include "event_decoder.hpp"
+#include "interface_names.hpp"
+
+#include <sdbus-c++/IConnection.h>
+#include <sdbus-c++/IObject.h>
+#include <sdbus-c++/IProxy.h>
+
+#include <cstdint>
+#include <memory>
+
+namespace mptcp::dbus {
+
+class EventSignals {
+public:
+    virtual ~EventSignals() = default;
+    // Queue one signal. Throw when it cannot be queued.
+    virtual void event(const PmEvent& event) = 0;
+    virtual void eventsLost(std::uint64_t count) = 0;
+    // True while signals already queued wait for the bus to take them: the
+    // monitor then stops reading the kernel (which drops what it cannot
+    // queue, and says so) instead of piling signals up in memory.
+    virtual bool backlogged() = 0;
+};
+
+// Backlogged while sd-bus holds signals the socket did not take, or while
+// too many are still on their way through the bus daemon (see
+// BusDrainWindow): either way, reading the kernel faster would only pile
+// signals up, ours or the bus's, and delay every method reply behind them.
+class BusEventSignals final : public EventSignals {
+public:
+    // At most this many signals between us and the bus's routing, pinging
+    // the bus after every kPingEvery: at the bus's ~50k signals/s a method
+    // reply waits a few ms behind them. A larger window bought no
+    // throughput in an event storm (measured: 128 and 512 alike).
+    static constexpr std::uint64_t kWindow = 128;
+    static constexpr std::uint64_t kPingEvery = 32;
+
+    BusEventSignals(sdbus::IObject& object, sdbus::IConnection& bus, InterfaceNames& names);
+
+    void event(const PmEvent& event) override;
+    void eventsLost(std::uint64_t count) override;
+    bool backlogged() override;
+
+private:
+    void queued();
+    void ping();
+
+    sdbus::IObject& object_;
+    sdbus::IConnection& bus_;
+    InterfaceNames& names_;
+    BusDrainWindow window_{kWindow, kPingEvery};
+    // Last: goes first, with the ping callbacks that point at this object.
+    std::unique_ptr<sdbus::IProxy> busDriver_;
+};
+
+}  // namespace mptcp::dbus

@@ -1,0 +1,149 @@
+#include "mptcp_sockets.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <stdexcept>
+#include <thread>
+
+namespace mptcp::testing {
+namespace {
+
+[[noreturn]] void failErrno(const std::string& what)
+{
+    throw std::runtime_error(what + ": " + std::strerror(errno));
+}
+
+sockaddr_in v4(const std::string& address, std::uint16_t port)
+{
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(port);
+    if (inet_pton(AF_INET, address.c_str(), &sa.sin_addr) != 1) {
+        throw std::runtime_error("not an IPv4 address: " + address);
+    }
+    return sa;
+}
+
+std::uint16_t localPort(int fd)
+{
+    sockaddr_in sa{};
+    socklen_t len = sizeof sa;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len) != 0) {
+        failErrno("getsockname");
+    }
+    return ntohs(sa.sin_port);
+}
+
+Fd mptcpSocket()
+{
+    Fd fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, kIpprotoMptcp));
+    if (fd.get() < 0) {
+        failErrno("socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP)");
+    }
+    return fd;
+}
+
+void transfer(int from, int to)
+{
+    const char byte = 'x';
+    char got = 0;
+    if (send(from, &byte, 1, MSG_NOSIGNAL) != 1) {
+        failErrno("send");
+    }
+    if (recv(to, &got, 1, 0) != 1) {
+        failErrno("recv");
+    }
+}
+
+}  // namespace
+
+Fd& Fd::operator=(Fd&& other) noexcept
+{
+    if (this != &other) {
+        reset();
+        fd_ = other.release();
+    }
+    return *this;
+}
+
+int Fd::release()
+{
+    const int fd = fd_;
+    fd_ = -1;
+    return fd;
+}
+
+void Fd::reset()
+{
+    if (fd_ >= 0) {
+        close(fd_);
+        fd_ = -1;
+    }
+}
+
+MptcpListener mptcpListen(const std::string& address, std::uint16_t port)
+{
+    MptcpListener l{mptcpSocket(), 0};
+    const int on = 1;
+    setsockopt(l.fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    const sockaddr_in sa = v4(address, port);
+    if (bind(l.fd.get(), reinterpret_cast<const sockaddr*>(&sa), sizeof sa) != 0) {
+        failErrno("bind " + address + ":" + std::to_string(port));
+    }
+    if (listen(l.fd.get(), 4096) != 0) {
+        failErrno("listen");
+    }
+    l.port = localPort(l.fd.get());
+    return l;
+}
+
+MptcpConnection mptcpConnect(const MptcpListener& listener, const std::string& address)
+{
+    MptcpConnection c;
+    c.client = mptcpSocket();
+    const sockaddr_in sa = v4(address, listener.port);
+    if (connect(c.client.get(), reinterpret_cast<const sockaddr*>(&sa), sizeof sa) != 0) {
+        failErrno("connect " + address + ":" + std::to_string(listener.port));
+    }
+    c.clientPort = localPort(c.client.get());
+    c.server = Fd(accept4(listener.fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    if (c.server.get() < 0) {
+        failErrno("accept");
+    }
+    return c;
+}
+
+void exchangeData(const MptcpConnection& c)
+{
+    transfer(c.client.get(), c.server.get());
+    transfer(c.server.get(), c.client.get());
+}
+
+void inNetworkNamespace(int netnsFd, const std::function<void()>& fn)
+{
+    std::exception_ptr failure;
+    std::thread worker([&] {
+        try {
+            // Network namespaces are per thread: only this one moves.
+            if (setns(netnsFd, CLONE_NEWNET) != 0) {
+                failErrno("setns(CLONE_NEWNET)");
+            }
+            fn();
+        } catch (...) {
+            failure = std::current_exception();
+        }
+    });
+    worker.join();
+    if (failure) {
+        std::rethrow_exception(failure);
+    }
+}
+
+}  // namespace mptcp::testing
