@@ -26,9 +26,9 @@ constexpr int kReplyTimeoutSeconds = 5;
 
 class MnlTransport final : public NetlinkTransport {
 public:
-    MnlTransport()
+    explicit MnlTransport(int protocol)
     {
-        sock_ = mnl_socket_open(NETLINK_GENERIC);
+        sock_ = mnl_socket_open(protocol);
         if (sock_ == nullptr) {
             fail("socket", errno);
         }
@@ -87,7 +87,12 @@ private:
 
 std::unique_ptr<NetlinkTransport> openGenericNetlink()
 {
-    return std::make_unique<MnlTransport>();
+    return std::make_unique<MnlTransport>(NETLINK_GENERIC);
+}
+
+std::unique_ptr<NetlinkTransport> openRouteNetlink()
+{
+    return std::make_unique<MnlTransport>(NETLINK_ROUTE);
 }
 
 }  // namespace mptcp

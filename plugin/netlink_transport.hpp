@@ -30,4 +30,8 @@ public:
 // receive timeout, so the daemon can never hang on a silent kernel.
 std::unique_ptr<NetlinkTransport> openGenericNetlink();
 
+// The same for NETLINK_ROUTE, without multicast groups: the managed
+// interfaces' dumps of links and addresses (route_events.hpp has the events).
+std::unique_ptr<NetlinkTransport> openRouteNetlink();
+
 }  // namespace mptcp

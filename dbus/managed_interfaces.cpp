@@ -1,0 +1,61 @@
+#include "managed_interfaces.hpp"
+
+#include "managed_options.hpp"
+
+#include <cstdio>
+
+namespace mptcp::dbus {
+
+void ManagedInterfaces::manage(const std::string& interface, const std::vector<std::string>& flags,
+                               const std::map<std::string, sdbus::Variant>& options)
+{
+    checkInterfaceName(interface);
+    const ManagedSettings settings = parseManageArguments(flags, options);
+    announce(core_.manage(interface, settings), true);
+}
+
+void ManagedInterfaces::release(const std::string& interface)
+{
+    checkInterfaceName(interface);
+    announce(core_.release(interface), true);
+}
+
+std::vector<ManagedInterfaceStruct> ManagedInterfaces::list()
+{
+    std::vector<ManagedInterfaceStruct> out;
+    out.reserve(core_.managed().size());
+    for (const auto& [name, settings] : core_.managed()) {
+        out.emplace_back(name, flagNames(settings.flags), toOptions(settings));
+    }
+    return out;
+}
+
+void ManagedInterfaces::start()
+{
+    announce(core_.start(), false);
+}
+
+void ManagedInterfaces::onRouteEvents()
+{
+    try {
+        announce(core_.onRouteEvents(), false);
+    } catch (const std::exception& e) {
+        // The loop must go on: a reader that throws would end the daemon.
+        std::fprintf(stderr, "mptcp-pathmanagerd: managed interfaces: %s\n", e.what());
+    }
+}
+
+void ManagedInterfaces::announce(const ManagedOutcome& outcome, bool throwFailure)
+{
+    if (outcome.endpointsChanged) {
+        notifier_.endpointsChanged();
+    }
+    if (outcome.subflowsLimitChanged) {
+        notifier_.propertiesChanged({"SubflowsLimit"});
+    }
+    if (throwFailure && outcome.failure) {
+        throw *outcome.failure;
+    }
+}
+
+}  // namespace mptcp::dbus

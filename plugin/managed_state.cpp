@@ -1,0 +1,327 @@
+#include "managed_state.hpp"
+
+#include "pm_error.hpp"
+#include "text_words.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <sstream>
+
+namespace mptcp {
+namespace {
+
+constexpr std::string_view kMagic = "mptcp-pathmanagerd-state";
+constexpr int kVersion = 1;
+
+// Owners are free text: every byte that could split a line or a word is
+// written as %XX.
+std::string encode(std::string_view s)
+{
+    std::string out;
+    for (const unsigned char c : s) {
+        if (c <= ' ' || c == '%' || c >= 0x7f) {
+            char hex[4];
+            std::snprintf(hex, sizeof hex, "%%%02X", c);
+            out += hex;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
+std::optional<std::string> decode(std::string_view s)
+{
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '%') {
+            out += s[i];
+            continue;
+        }
+        unsigned value = 0;
+        if (i + 2 >= s.size()) {
+            return std::nullopt;
+        }
+        const auto [end, ec] = std::from_chars(s.data() + i + 1, s.data() + i + 3, value, 16);
+        if (ec != std::errc() || end != s.data() + i + 3) {
+            return std::nullopt;
+        }
+        out += static_cast<char>(value);
+        i += 2;
+    }
+    return out;
+}
+
+template <typename T>
+std::optional<T> number(std::string_view s, int base = 10)
+{
+    if (base == 16) {
+        if (s.size() < 3 || s.substr(0, 2) != "0x") {
+            return std::nullopt;
+        }
+        s.remove_prefix(2);
+    }
+    T value{};
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value, base);
+    if (ec != std::errc() || end != s.data() + s.size() || s.empty()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::string hex(std::uint32_t v)
+{
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "0x%x", v);
+    return buf;
+}
+
+class LineParser {
+public:
+    LineParser(std::string_view origin, int line) : origin_(origin), line_(line) {}
+
+    [[noreturn]] void fail(const std::string& why) const
+    {
+        throw PmError(ErrorKind::Failed, std::string(origin_) + ":" + std::to_string(line_) + ": " + why);
+    }
+
+    // "key=value" -> value, checking the key.
+    std::string_view value(std::string_view word, std::string_view key) const
+    {
+        if (word.size() <= key.size() || word.substr(0, key.size()) != key || word[key.size()] != '=') {
+            fail("expected " + std::string(key) + "=..., got \"" + std::string(word.substr(0, 64)) + "\"");
+        }
+        return word.substr(key.size() + 1);
+    }
+
+private:
+    std::string_view origin_;
+    int line_;
+};
+
+bool validInterfaceName(std::string_view name)
+{
+    // The kernel's dev_valid_name(): 1..15 bytes, no '/', ':' or space.
+    return !name.empty() && name.size() < 16 && name != "." && name != ".." &&
+           name.find_first_of("/: \t\n%") == std::string_view::npos;
+}
+
+void parseInterface(const LineParser& p, const std::vector<std::string_view>& w, ManagedSet& out)
+{
+    if (w.size() != 7) {
+        p.fail("an interface line has 7 words, this one " + std::to_string(w.size()));
+    }
+    if (!validInterfaceName(w[1])) {
+        p.fail("not an interface name: \"" + std::string(w[1].substr(0, 64)) + "\"");
+    }
+    ManagedSettings s;
+    const auto flags = number<std::uint32_t>(p.value(w[2], "flags"), 16);
+    const auto port = number<std::uint16_t>(p.value(w[3], "port"));
+    if (!flags || *flags == 0 || !port) {
+        p.fail("bad flags or port");
+    }
+    s.flags = *flags;
+    s.port = *port;
+    const std::string_view families = p.value(w[4], "families");
+    s.addresses.ipv4 = families == "ipv4" || families == "ipv4,ipv6";
+    s.addresses.ipv6 = families == "ipv6" || families == "ipv4,ipv6";
+    if (!s.addresses.ipv4 && !s.addresses.ipv6) {
+        p.fail("bad families \"" + std::string(families.substr(0, 64)) + "\"");
+    }
+    const std::string_view uniqueLocal = p.value(w[5], "unique-local");
+    if (uniqueLocal != "0" && uniqueLocal != "1") {
+        p.fail("unique-local is 0 or 1");
+    }
+    s.addresses.uniqueLocal = uniqueLocal == "1";
+    // "owner=" alone is an empty owner: value() wants at least one byte.
+    if (w[6] != "owner=") {
+        const auto owner = decode(p.value(w[6], "owner"));
+        if (!owner) {
+            p.fail("bad %-escape in owner");
+        }
+        s.owner = *owner;
+    }
+    if (!out.emplace(std::string(w[1]), s).second) {
+        p.fail("interface " + std::string(w[1]) + " appears twice");
+    }
+}
+
+void parseEndpoint(const LineParser& p, const std::vector<std::string_view>& w, std::vector<OwnedEndpoint>& out)
+{
+    if (w.size() != 7) {
+        p.fail("an endpoint line has 7 words, this one " + std::to_string(w.size()));
+    }
+    const auto id = number<unsigned>(w[1]);
+    const auto address = IpAddress::parse(w[2]);
+    const auto port = number<std::uint16_t>(p.value(w[4], "port"));
+    const auto ifindex = number<std::int32_t>(p.value(w[5], "ifindex"));
+    const auto flags = number<std::uint32_t>(p.value(w[6], "flags"), 16);
+    if (!id || *id == 0 || *id > 255 || !address || !validInterfaceName(w[3]) || !port || !ifindex || !flags) {
+        p.fail("bad endpoint (id 1..255, an address, an interface name, port=, ifindex=, flags=0x...)");
+    }
+    out.push_back({static_cast<std::uint8_t>(*id), *address, *port, *ifindex, *flags, std::string(w[3])});
+}
+
+}  // namespace
+
+std::string formatState(const ManagedState& state)
+{
+    std::ostringstream out;
+    out << "# mptcp-pathmanagerd: the interfaces it manages and the endpoints it created.\n"
+        << "# Written by the service; edit only while it is stopped.\n"
+        << kMagic << " " << kVersion << "\n"
+        << "netns " << state.netns << "\n";
+    for (const auto& [name, s] : state.interfaces) {
+        const char* families = s.addresses.ipv4 && s.addresses.ipv6 ? "ipv4,ipv6" : s.addresses.ipv4 ? "ipv4" : "ipv6";
+        out << "interface " << name << " flags=" << hex(s.flags) << " port=" << s.port << " families=" << families
+            << " unique-local=" << (s.addresses.uniqueLocal ? 1 : 0) << " owner=" << encode(s.owner) << "\n";
+    }
+    for (const OwnedEndpoint& e : state.endpoints) {
+        out << "endpoint " << static_cast<unsigned>(e.id) << " " << e.address.toString() << " "
+            << e.interface << " port=" << e.port << " ifindex=" << e.ifindex << " flags=" << hex(e.flags) << "\n";
+    }
+    return out.str();
+}
+
+ManagedState parseState(std::string_view text, std::string_view origin)
+{
+    ManagedState state;
+    bool haveMagic = false, haveNetns = false;
+    int lineNo = 0;
+    while (!text.empty()) {
+        const std::size_t nl = text.find('\n');
+        const std::string_view line = text.substr(0, nl);
+        text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+        ++lineNo;
+        const LineParser p(origin, lineNo);
+        const auto w = splitWords(line);
+        if (w.empty() || w[0][0] == '#') {
+            continue;
+        }
+        if (!haveMagic) {
+            if (w.size() != 2 || w[0] != kMagic) {
+                p.fail("not a state file of mptcp-pathmanagerd");
+            }
+            if (w[1] != std::to_string(kVersion)) {
+                p.fail("state format version " + std::string(w[1].substr(0, 16)) + ", this service reads " +
+                       std::to_string(kVersion));
+            }
+            haveMagic = true;
+        } else if (w[0] == "netns" && w.size() == 2 && !haveNetns) {
+            const auto netns = number<std::uint64_t>(w[1]);
+            if (!netns) {
+                p.fail("bad netns");
+            }
+            state.netns = *netns;
+            haveNetns = true;
+        } else if (w[0] == "interface") {
+            parseInterface(p, w, state.interfaces);
+        } else if (w[0] == "endpoint") {
+            parseEndpoint(p, w, state.endpoints);
+        } else {
+            p.fail("unknown line \"" + std::string(line.substr(0, 64)) + "\"");
+        }
+    }
+    if (!haveMagic) {
+        throw PmError(ErrorKind::Failed, std::string(origin) + ": empty, not a state file of mptcp-pathmanagerd");
+    }
+    return state;
+}
+
+std::optional<ManagedState> StateFile::load() const
+{
+    const int fd = open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) {
+            return std::nullopt;
+        }
+        throw PmError(ErrorKind::Failed, "cannot read " + path_ + ": " + errnoName(errno), errno);
+    }
+    std::string text;
+    char buf[4096];
+    for (;;) {
+        const ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            const int err = errno;
+            close(fd);
+            throw PmError(ErrorKind::Failed, "cannot read " + path_ + ": " + errnoName(err), err);
+        }
+        if (n == 0) {
+            break;
+        }
+        text.append(buf, static_cast<std::size_t>(n));
+        // A state file holds a few interfaces and at most 8 endpoints.
+        if (text.size() > 1024 * 1024) {
+            close(fd);
+            throw PmError(ErrorKind::Failed, path_ + " is larger than any state file could be");
+        }
+    }
+    close(fd);
+    return parseState(text, path_);
+}
+
+void StateFile::save(const ManagedState& state) const
+{
+    auto fail = [&](const std::string& what, int err) {
+        throw PmError(
+            ErrorKind::Failed,
+            "cannot save the managed interfaces: " + what + ": " + errnoName(err) + " (" + std::strerror(err) + ")",
+            err);
+    };
+    const auto slash = path_.rfind('/');
+    if (slash != std::string::npos && slash > 0) {
+        const std::string dir = path_.substr(0, slash);
+        if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+            fail("mkdir " + dir, errno);
+        }
+    }
+    const std::string tmp = path_ + ".tmp";
+    const std::string text = formatState(state);
+    const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        fail("open " + tmp, errno);
+    }
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const ssize_t n = write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            const int err = n < 0 ? errno : EIO;
+            close(fd);
+            unlink(tmp.c_str());
+            fail("write " + tmp, err);
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    // fsync: the rename must never publish a file whose data is not there.
+    const int syncErr = fsync(fd) != 0 ? errno : 0;
+    const int closeErr = close(fd) != 0 ? errno : 0;
+    if (syncErr != 0 || closeErr != 0) {
+        unlink(tmp.c_str());
+        fail("write " + tmp, syncErr != 0 ? syncErr : closeErr);
+    }
+    if (rename(tmp.c_str(), path_.c_str()) != 0) {
+        const int err = errno;
+        unlink(tmp.c_str());
+        fail("rename " + tmp + " to " + path_, err);
+    }
+}
+
+std::uint64_t currentNetnsId()
+{
+    struct stat st {};
+    return stat("/proc/self/ns/net", &st) == 0 ? static_cast<std::uint64_t>(st.st_ino) : 0;
+}
+
+}  // namespace mptcp

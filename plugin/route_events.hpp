@@ -1,0 +1,34 @@
+// The rtnetlink event socket of the managed interfaces: link and address
+// changes as the kernel announces them (groups RTMGRP_LINK,
+// RTMGRP_IPV4_IFADDR, RTMGRP_IPV6_IFADDR). Behind an interface so that unit
+// tests feed a fake stream; the real one is the only code here that makes
+// syscalls.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+
+namespace mptcp {
+
+class RouteEventSocket {
+public:
+    enum class Status {
+        Datagram,  // one datagram of events was read
+        Empty,     // nothing pending
+        Overrun,   // the kernel dropped events (ENOBUFS): resynchronise by dump
+    };
+    virtual ~RouteEventSocket() = default;
+    // For poll(): readable when events are pending.
+    virtual int fd() const = 0;
+    // Never blocks. On Datagram, *length is the datagram's size (never more
+    // than the buffer: a truncated datagram is an error, PmError).
+    virtual Status receive(std::span<std::uint8_t> buffer, std::size_t* length) = 0;
+};
+
+// Non-blocking, subscribed, with a receive buffer large enough for a burst
+// of address changes. Throws PmError(Failed) when it cannot be opened.
+std::unique_ptr<RouteEventSocket> openRouteEvents();
+
+}  // namespace mptcp

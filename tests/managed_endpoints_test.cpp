@@ -1,0 +1,662 @@
+// The managed interfaces' core (ManagedEndpoints) between the fake mptcp_pm
+// kernel and a fake rtnetlink feed: which endpoints exist after each
+// address or link change, what survives a restart, what is never touched,
+// and what happens to the subflows limit. Every check reads the kernel's
+// endpoint table as `ip mptcp endpoint show` would.
+#include "managed_endpoints.hpp"
+#include "fake_kernel.hpp"
+#include "fake_route.hpp"
+#include "pm_protocol.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace mptcp {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+constexpr std::int32_t kEth0 = 2;
+constexpr std::int32_t kWlan0 = 3;
+
+ManagedSettings subflow()
+{
+    ManagedSettings s;
+    s.flags = proto::FLAG_SUBFLOW;
+    return s;
+}
+
+class ManagedEndpointsTest : public ::testing::Test {
+protected:
+    ManagedEndpointsTest()
+        : client_(kernel_),
+          dir_(std::filesystem::temp_directory_path() /
+               ("mptcp-managed-" + std::to_string(::getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name()))
+    {
+        std::filesystem::remove_all(dir_);
+        route_.addLink(1, "lo");
+        route_.addAddress(1, "127.0.0.1/8", IFA_F_PERMANENT, RT_SCOPE_HOST);
+        route_.addLink(kEth0, "eth0");
+        route_.addAddress(kEth0, "192.0.2.1/24", IFA_F_PERMANENT);
+        route_.addAddress(kEth0, "fe80::1/64", IFA_F_PERMANENT, RT_SCOPE_LINK);
+        route_.discardEvents();  // all this was there before the service
+    }
+    ~ManagedEndpointsTest() override { std::filesystem::remove_all(dir_); }
+
+    std::string statePath() const { return (dir_ / "managed.state").string(); }
+
+    // A service process: a new core on the same kernel, rtnetlink and state
+    // file, as after a restart.
+    ManagedEndpoints& startService(LimitsPolicy limits = {})
+    {
+        core_.reset();
+        route_.discardEvents();  // a new socket sees only what comes after it
+        core_ = std::make_unique<ManagedEndpoints>(client_, route_.dumpSocket(), route_.eventSocket(),
+                                                   StateFile(statePath()), limits,
+                                                   [this](const std::string& line) { log_.push_back(line); });
+        const ManagedOutcome started = core_->start();
+        EXPECT_FALSE(started.failure) << started.failure->what();
+        return *core_;
+    }
+
+    // The kernel's table as `ip mptcp endpoint show` prints it (without
+    // the trailing space): "ADDR id N flags... dev IFINDEX".
+    std::vector<std::string> table() const
+    {
+        std::vector<std::string> out;
+        for (const Endpoint& ep : kernel_.table()) {
+            std::string line = ep.address.toString();
+            if (ep.port != 0) {
+                line += " port " + std::to_string(ep.port);
+            }
+            line += " id " + std::to_string(ep.id);
+            for (const auto& f : flagNames(ep.flags)) {
+                line += " " + f;
+            }
+            if (ep.ifindex != 0) {
+                line += " dev " + std::to_string(ep.ifindex);
+            }
+            out.push_back(line);
+        }
+        return out;
+    }
+
+    ManagedOutcome events() { return core_->onRouteEvents(); }
+
+    std::string logText() const
+    {
+        std::string all;
+        for (const auto& l : log_) {
+            all += l + "\n";
+        }
+        return all;
+    }
+
+    // The admin's own endpoint, as `ip mptcp endpoint add` makes it.
+    void adminAdds(const char* address, std::uint32_t flags, std::int32_t ifindex = 0)
+    {
+        genl::AddrSpec spec;
+        spec.address = IpAddress::parse(address);
+        spec.flags = flags;
+        spec.ifindex = ifindex;
+        client_.addAddr(spec);
+    }
+
+    testing::FakeKernel kernel_;
+    PmClient client_;
+    testing::FakeRoute route_;
+    std::filesystem::path dir_;
+    std::vector<std::string> log_;
+    std::unique_ptr<ManagedEndpoints> core_;
+};
+
+// ------------------------------------------------------- addresses ------
+
+TEST_F(ManagedEndpointsTest, OneEndpointPerUsableAddressBoundToTheInterface)
+{
+    route_.addAddress(kEth0, "2001:db8::1/64", IFA_F_PERMANENT);
+    route_.addAddress(kEth0, "169.254.7.7/16", IFA_F_PERMANENT);  // link-local, global scope by default
+    ManagedEndpoints& core = startService();
+
+    const ManagedOutcome out = core.manage("eth0", subflow());
+
+    EXPECT_FALSE(out.failure);
+    EXPECT_TRUE(out.endpointsChanged);
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2", "2001:db8::1 id 2 subflow dev 2"));
+    EXPECT_THAT(core.managed(), ElementsAre(::testing::Pair("eth0", subflow())));
+}
+
+TEST_F(ManagedEndpointsTest, TentativeIpv6AddressGetsItsEndpointOnlyWhenDadEnds)
+{
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    route_.addAddress(kEth0, "2001:db8::1/64", IFA_F_TENTATIVE);
+
+    EXPECT_FALSE(events().endpointsChanged);
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
+
+    route_.setAddressFlags(kEth0, "2001:db8::1/64", IFA_F_PERMANENT);  // DAD done: the kernel says it again
+    EXPECT_TRUE(events().endpointsChanged);
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2", "2001:db8::1 id 2 subflow dev 2"));
+}
+
+TEST_F(ManagedEndpointsTest, ManagingWhileDadRunsWaitsForIt)
+{
+    route_.addAddress(kEth0, "2001:db8::1/64", IFA_F_TENTATIVE | IFA_F_OPTIMISTIC);
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
+
+    route_.setAddressFlags(kEth0, "2001:db8::1/64", IFA_F_DADFAILED | IFA_F_TENTATIVE);
+    events();
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
+}
+
+TEST_F(ManagedEndpointsTest, AddressRemovedRemovesItsEndpoint)
+{
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    route_.removeAddress(kEth0, "192.0.2.1/24");
+
+    EXPECT_TRUE(events().endpointsChanged);
+    EXPECT_THAT(table(), IsEmpty());
+    EXPECT_THAT(core.owned(), IsEmpty());
+}
+
+TEST_F(ManagedEndpointsTest, DeprecatedAddressLosesItsEndpoint)
+{
+    route_.addAddress(kEth0, "2001:db8::1/64");
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    route_.setAddressFlags(kEth0, "2001:db8::1/64", IFA_F_DEPRECATED);
+
+    events();
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
+}
+
+TEST_F(ManagedEndpointsTest, AddressReplacedMovesTheEndpoint)
+{
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    route_.removeAddress(kEth0, "192.0.2.1/24");
+    route_.addAddress(kEth0, "192.0.2.9/24");
+
+    EXPECT_TRUE(events().endpointsChanged);
+    EXPECT_THAT(table(), ElementsAre("192.0.2.9 id 1 subflow dev 2"));
+}
+
+TEST_F(ManagedEndpointsTest, InterfaceGoneRemovesAllItsEndpointsAndTheyComeBackWithIt)
+{
+    route_.addAddress(kEth0, "2001:db8::1/64");
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    ASSERT_EQ(table().size(), 2u);
+
+    route_.removeLink(kEth0);
+    EXPECT_TRUE(events().endpointsChanged);
+    EXPECT_THAT(table(), IsEmpty());
+    EXPECT_THAT(core.managed(), ElementsAre(::testing::Pair("eth0", subflow())));  // still managed, by name
+
+    route_.addLink(7, "eth0");
+    route_.addAddress(7, "198.51.100.1/24");
+    EXPECT_TRUE(events().endpointsChanged);
+    EXPECT_THAT(table(), ElementsAre("198.51.100.1 id 2 subflow dev 7"));
+}
+
+TEST_F(ManagedEndpointsTest, RenamedInterfaceIsNoLongerTheManagedOne)
+{
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    route_.renameLink(kEth0, "lan0");
+
+    EXPECT_TRUE(events().endpointsChanged);
+    EXPECT_THAT(table(), IsEmpty());
+}
+
+TEST_F(ManagedEndpointsTest, EventsOfOtherInterfacesCostNoKernelRequest)
+{
+    route_.addLink(kWlan0, "wlan0");
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    const std::size_t dumps = kernel_.requestCount(proto::CMD_GET_ADDR);
+
+    route_.addAddress(kWlan0, "203.0.113.5/24");
+    EXPECT_FALSE(events().endpointsChanged);
+    EXPECT_EQ(kernel_.requestCount(proto::CMD_GET_ADDR), dumps);
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
+}
+
+TEST_F(ManagedEndpointsTest, FamiliesAndUniqueLocalOptionsChooseTheAddresses)
+{
+    route_.addAddress(kEth0, "fd00::1/64");
+    route_.addAddress(kEth0, "2001:db8::1/64");
+    route_.addAddress(kEth0, "2001:db8::abcd/64", IFA_F_TEMPORARY);  // privacy address
+    ManagedEndpoints& core = startService();
+
+    ManagedSettings v6 = subflow();
+    v6.addresses.ipv4 = false;
+    core.manage("eth0", v6);
+    EXPECT_THAT(table(), ElementsAre("2001:db8::1 id 1 subflow dev 2"));
+
+    v6.addresses.uniqueLocal = true;
+    core.manage("eth0", v6);
+    EXPECT_THAT(table(), ElementsAre("2001:db8::1 id 1 subflow dev 2", "fd00::1 id 2 subflow dev 2"));
+}
+
+// ------------------------------------------------- settings change ------
+
+TEST_F(ManagedEndpointsTest, ManagingAgainWithOtherFlagsReplacesTheEndpoints)
+{
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    ManagedSettings backup = subflow();
+    backup.flags |= proto::FLAG_BACKUP;
+
+    EXPECT_TRUE(core.manage("eth0", backup).endpointsChanged);
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow backup dev 2"));
+}
+
+TEST_F(ManagedEndpointsTest, ManagingTwiceTheSameChangesNothing)
+{
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    const std::size_t adds = kernel_.requestCount(proto::CMD_ADD_ADDR);
+
+    const ManagedOutcome again = core.manage("eth0", subflow());
+    EXPECT_FALSE(again.endpointsChanged);
+    EXPECT_FALSE(again.failure);
+    EXPECT_EQ(kernel_.requestCount(proto::CMD_ADD_ADDR), adds);
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
+}
+
+TEST_F(ManagedEndpointsTest, SignalEndpointsWithAPort)
+{
+    kernel_.addLocalAddress(*IpAddress::parse("192.0.2.1"));
+    ManagedEndpoints& core = startService();
+    ManagedSettings server;
+    server.flags = proto::FLAG_SIGNAL;
+    server.port = 8080;
+    core.manage("eth0", server);
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 port 8080 id 1 signal dev 2"));
+}
+
+TEST_F(ManagedEndpointsTest, AnInterfaceThatDoesNotExistIsRefusedAndNothingChanges)
+{
+    ManagedEndpoints& core = startService();
+    const ManagedOutcome out = core.manage("eth9", subflow());
+
+    ASSERT_TRUE(out.failure);
+    EXPECT_EQ(out.failure->kind(), ErrorKind::InvalidArgs);
+    EXPECT_THAT(out.failure->what(), HasSubstr("\"eth9\""));
+    EXPECT_THAT(core.managed(), IsEmpty());
+    EXPECT_THAT(table(), IsEmpty());
+    EXPECT_FALSE(std::filesystem::exists(statePath()));
+}
+
+TEST_F(ManagedEndpointsTest, AnInterfaceCreatedJustBeforeTheCallIsKnown)
+{
+    ManagedEndpoints& core = startService();
+    route_.addLink(kWlan0, "wlan0");
+    route_.addAddress(kWlan0, "203.0.113.5/24");  // events not read yet
+
+    EXPECT_FALSE(core.manage("wlan0", subflow()).failure);
+    EXPECT_THAT(table(), ElementsAre("203.0.113.5 id 1 subflow dev 3"));
+}
+
+TEST_F(ManagedEndpointsTest, AFullTableIsReportedAndTheInterfaceStaysManaged)
+{
+    for (int i = 1; i <= 8; ++i) {
+        adminAdds(("10.0.0." + std::to_string(i)).c_str(), proto::FLAG_SUBFLOW);
+    }
+    ManagedEndpoints& core = startService();
+    const ManagedOutcome out = core.manage("eth0", subflow());
+
+    ASSERT_TRUE(out.failure);
+    EXPECT_EQ(out.failure->kind(), ErrorKind::LimitReached);
+    EXPECT_THAT(out.failure->what(), HasSubstr("192.0.2.1"));
+    EXPECT_THAT(out.failure->what(), HasSubstr("stays managed"));
+    EXPECT_EQ(core.managed().count("eth0"), 1u);
+
+    // Room again: the next change of the interface brings the endpoint.
+    genl::AddrSpec one;
+    one.id = 8;
+    client_.delAddr(one);
+    route_.setAddressFlags(kEth0, "192.0.2.1/24", IFA_F_PERMANENT | IFA_F_NOPREFIXROUTE);
+    EXPECT_FALSE(events().failure);
+    EXPECT_EQ(table().size(), 8u);
+    EXPECT_THAT(table(), ::testing::Contains("192.0.2.1 id 8 subflow dev 2"));
+}
+
+TEST_F(ManagedEndpointsTest, SettingsTheKernelRefusesAreUndone)
+{
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    ManagedSettings server;
+    server.flags = proto::FLAG_SIGNAL;
+    server.port = 8080;  // a listener on 192.0.2.1:8080, which the kernel cannot open here
+
+    const ManagedOutcome out = core.manage("eth0", server);
+    ASSERT_TRUE(out.failure);
+    EXPECT_EQ(out.failure->kind(), ErrorKind::InvalidArgs);
+    EXPECT_THAT(out.failure->what(), HasSubstr("create listen socket error: -99"));
+    EXPECT_THAT(out.failure->what(), HasSubstr("eth0 keeps its previous settings"));
+    EXPECT_THAT(core.managed(), ElementsAre(::testing::Pair("eth0", subflow())));
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
+}
+
+// --------------------------------------------- only its own endpoints ---
+
+TEST_F(ManagedEndpointsTest, AFlushedEndpointComesBackWhileTheInterfaceIsManaged)
+{
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    client_.flushAddrs();
+    route_.addAddress(kEth0, "192.0.2.2/24");
+
+    EXPECT_TRUE(events().endpointsChanged);
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2", "192.0.2.2 id 2 subflow dev 2"));
+    EXPECT_EQ(core.owned().size(), 2u);
+}
+
+TEST_F(ManagedEndpointsTest, AnAdministratorsEndpointOnTheSameInterfaceIsLeftAlone)
+{
+    route_.addAddress(kEth0, "2001:db8::1/64");
+    adminAdds("192.0.2.1", proto::FLAG_SIGNAL);            // same address, no device
+    adminAdds("203.0.113.9", proto::FLAG_SUBFLOW, kEth0);  // same device, another address
+    ManagedEndpoints& core = startService();
+
+    core.manage("eth0", subflow());
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 signal", "203.0.113.9 id 2 subflow dev 2",
+                                     "2001:db8::1 id 3 subflow dev 2"));
+    EXPECT_THAT(logText(), HasSubstr("192.0.2.1 (eth0): endpoint 1 already has this address and was not created by "
+                                     "the service; left as it is"));
+
+    route_.removeAddress(kEth0, "192.0.2.1/24");
+    events();
+    core.release("eth0");
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 signal", "203.0.113.9 id 2 subflow dev 2"));
+}
+
+TEST_F(ManagedEndpointsTest, ReleaseRemovesOnlyWhatTheServiceCreated)
+{
+    route_.addAddress(kEth0, "2001:db8::1/64");
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    adminAdds("198.51.100.7", proto::FLAG_SUBFLOW, kEth0);
+
+    const ManagedOutcome out = core.release("eth0");
+    EXPECT_TRUE(out.endpointsChanged);
+    EXPECT_THAT(table(), ElementsAre("198.51.100.7 id 3 subflow dev 2"));
+    EXPECT_THAT(core.managed(), IsEmpty());
+}
+
+TEST_F(ManagedEndpointsTest, ReleasingWhatIsNotManagedChangesNothing)
+{
+    adminAdds("192.0.2.1", proto::FLAG_SUBFLOW, kEth0);
+    ManagedEndpoints& core = startService();
+    const ManagedOutcome out = core.release("eth0");
+    EXPECT_FALSE(out.failure);
+    EXPECT_FALSE(out.endpointsChanged);
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
+    EXPECT_FALSE(std::filesystem::exists(statePath()));
+}
+
+TEST_F(ManagedEndpointsTest, AnEndpointDeletedBySomeoneElseIsForgottenNotFought)
+{
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    genl::AddrSpec id1;
+    id1.id = 1;
+    client_.delAddr(id1);
+    adminAdds("192.0.2.1", proto::FLAG_SIGNAL);  // the admin wants it otherwise
+
+    route_.addAddress(kEth0, "192.0.2.2/24");
+    events();
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 signal", "192.0.2.2 id 2 subflow dev 2"));
+    core.release("eth0");
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 signal"));
+}
+
+TEST_F(ManagedEndpointsTest, TheKernelsImplicitEntryIsReplaced)
+{
+    const std::uint8_t implicit = kernel_.addImplicitEndpoint(*IpAddress::parse("192.0.2.1"));
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id " + std::to_string(implicit) + " subflow dev 2"));
+    core.release("eth0");
+    EXPECT_THAT(table(), IsEmpty());
+}
+
+TEST_F(ManagedEndpointsTest, OneAddressOnTwoManagedInterfacesGetsOneEndpoint)
+{
+    route_.addLink(kWlan0, "wlan0");
+    route_.addAddress(kWlan0, "192.0.2.1/24");
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    const ManagedOutcome second = core.manage("wlan0", subflow());
+    EXPECT_FALSE(second.failure);
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
+}
+
+// ---------------------------------------------------------- restart ----
+
+TEST_F(ManagedEndpointsTest, ARestartNeitherOrphansNorDuplicates)
+{
+    route_.addAddress(kEth0, "2001:db8::1/64");
+    ManagedSettings settings = subflow();
+    settings.owner = "3f6c a%b uuid";
+    startService().manage("eth0", settings);
+    const auto before = table();
+    const std::size_t adds = kernel_.requestCount(proto::CMD_ADD_ADDR);
+
+    ManagedEndpoints& again = startService();
+    EXPECT_EQ(table(), before);
+    EXPECT_EQ(kernel_.requestCount(proto::CMD_ADD_ADDR), adds);
+    EXPECT_THAT(again.managed(), ElementsAre(::testing::Pair("eth0", settings)));
+
+    // Still its own: releasing after the restart removes them.
+    EXPECT_TRUE(again.release("eth0").endpointsChanged);
+    EXPECT_THAT(table(), IsEmpty());
+}
+
+TEST_F(ManagedEndpointsTest, WhatChangedWhileTheServiceWasDownIsCaughtUpAtStart)
+{
+    route_.addAddress(kEth0, "2001:db8::1/64");
+    startService().manage("eth0", subflow());
+    core_.reset();  // stopped
+    route_.removeAddress(kEth0, "2001:db8::1/64");
+    route_.addAddress(kEth0, "2001:db8::2/64");
+
+    startService();
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2", "2001:db8::2 id 2 subflow dev 2"));
+}
+
+TEST_F(ManagedEndpointsTest, ARecordedIdNowHoldingAnotherAddressIsNotTakenBack)
+{
+    startService().manage("eth0", subflow());
+    core_.reset();
+    client_.flushAddrs();
+    adminAdds("198.51.100.1", proto::FLAG_SUBFLOW);  // id 1 again, another address
+
+    ManagedEndpoints& again = startService();
+    EXPECT_THAT(table(), ElementsAre("198.51.100.1 id 1 subflow", "192.0.2.1 id 2 subflow dev 2"));
+    again.release("eth0");
+    EXPECT_THAT(table(), ElementsAre("198.51.100.1 id 1 subflow"));
+}
+
+TEST_F(ManagedEndpointsTest, TheStateFileIsWrittenAtomicallyAndOnlyOnChange)
+{
+    ManagedEndpoints& core = startService();
+    EXPECT_FALSE(std::filesystem::exists(statePath()));
+    core.manage("eth0", subflow());
+    ASSERT_TRUE(std::filesystem::exists(statePath()));
+    EXPECT_FALSE(std::filesystem::exists(statePath() + ".tmp"));
+    const auto written = std::filesystem::last_write_time(statePath());
+    std::filesystem::last_write_time(statePath(), written - std::chrono::hours(1));
+
+    route_.addLink(kWlan0, "wlan0");
+    events();
+    core.manage("eth0", subflow());
+    EXPECT_EQ(std::filesystem::last_write_time(statePath()), written - std::chrono::hours(1));
+}
+
+TEST_F(ManagedEndpointsTest, AStateFileOfAnotherNamespaceIsNotUsed)
+{
+    startService().manage("eth0", subflow());
+    core_.reset();
+    std::ifstream in(statePath());
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string s = text.str();
+    const auto at = s.find("netns ");
+    s.replace(at, s.find('\n', at) - at, "netns 1");
+    std::ofstream(statePath()) << s;
+
+    ManagedEndpoints& again = startService();
+    EXPECT_THAT(again.managed(), IsEmpty());
+    EXPECT_THAT(logText(), HasSubstr("belongs to another network namespace"));
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));  // not the service's: untouched
+}
+
+TEST_F(ManagedEndpointsTest, ACorruptStateFileIsReportedAndTheServiceStartsEmpty)
+{
+    std::filesystem::create_directories(dir_);
+    std::ofstream(statePath()) << "mptcp-pathmanagerd-state 1\nnetns 5\ninterface eth0 flags=0x2\n";
+    ManagedEndpoints& core = startService();
+    EXPECT_THAT(core.managed(), IsEmpty());
+    EXPECT_THAT(logText(), HasSubstr(statePath() + ":3: an interface line has 7 words"));
+    EXPECT_FALSE(core.manage("eth0", subflow()).failure);
+}
+
+TEST_F(ManagedEndpointsTest, AStateFileThatCannotBeWrittenIsTheCallersError)
+{
+    std::filesystem::create_directories(dir_ / "managed.state");  // a directory: rename fails
+    ManagedEndpoints& core = startService();
+    const ManagedOutcome out = core.manage("eth0", subflow());
+    ASSERT_TRUE(out.failure);
+    EXPECT_EQ(out.failure->kind(), ErrorKind::Failed);
+    EXPECT_THAT(out.failure->what(), HasSubstr("a restart of the service would forget this change"));
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
+}
+
+// ------------------------------------------------------ lost events -----
+
+TEST_F(ManagedEndpointsTest, LostEventsAreRecoveredByDumpingAgain)
+{
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    route_.addAddress(kEth0, "2001:db8::1/64");
+    route_.removeAddress(kEth0, "192.0.2.1/24");
+    route_.loseEvents();  // ENOBUFS: none of that is told
+    const std::size_t dumps = route_.dumpRequests();
+
+    EXPECT_TRUE(events().endpointsChanged);
+    EXPECT_EQ(route_.dumpRequests(), dumps + 2);  // links, addresses
+    EXPECT_THAT(table(), ElementsAre("2001:db8::1 id 1 subflow dev 2"));
+    EXPECT_THAT(logText(), HasSubstr("events were lost"));
+}
+
+TEST_F(ManagedEndpointsTest, AMalformedEventIsSurvivedByDumpingAgain)
+{
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    route_.removeAddress(kEth0, "192.0.2.1/24");
+    route_.discardEvents();
+    auto bad = testing::addressMessage(RTM_NEWADDR, kEth0, "192.0.2.77/24", 0, 0);
+    bad[sizeof(nlmsghdr) + sizeof(ifaddrmsg)] = 5;  // IFA_ADDRESS length 5: not an IPv4 address
+    route_.queueEvent(bad);
+
+    EXPECT_TRUE(events().endpointsChanged);
+    EXPECT_THAT(table(), IsEmpty());
+    EXPECT_THAT(logText(), HasSubstr("malformed rtnetlink message"));
+}
+
+TEST_F(ManagedEndpointsTest, AFailedDumpIsRetriedAtTheNextEvent)
+{
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    route_.addAddress(kEth0, "2001:db8::1/64");
+    route_.loseEvents();
+    route_.failDumps(ENOMEM);
+    EXPECT_FALSE(events().endpointsChanged);
+    EXPECT_THAT(logText(), HasSubstr("ENOMEM"));
+
+    route_.failDumps(0);
+    route_.addLink(kWlan0, "wlan0");
+    EXPECT_TRUE(events().endpointsChanged);
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2", "2001:db8::1 id 2 subflow dev 2"));
+}
+
+// ----------------------------------------------------------- limits -----
+
+TEST_F(ManagedEndpointsTest, TheSubflowsLimitIsRaisedToWhatTheEndpointsNeed)
+{
+    client_.setLimits(0, 1);
+    route_.addAddress(kEth0, "2001:db8::1/64");
+    ManagedEndpoints& core = startService();
+    const ManagedOutcome out = core.manage("eth0", subflow());
+    EXPECT_TRUE(out.subflowsLimitChanged);
+    EXPECT_EQ(kernel_.limits(), (Limits{.subflows = 2, .addAddrAccepted = 1}));
+}
+
+TEST_F(ManagedEndpointsTest, AHigherLimitAnAdministratorSetIsNeverLowered)
+{
+    client_.setLimits(7, 0);
+    ManagedEndpoints& core = startService();
+    EXPECT_FALSE(core.manage("eth0", subflow()).subflowsLimitChanged);
+    core.release("eth0");
+    EXPECT_EQ(kernel_.limits().subflows, 7u);
+}
+
+TEST_F(ManagedEndpointsTest, LimitsPolicyOffLeavesTheLimitsAlone)
+{
+    client_.setLimits(0, 0);
+    ManagedEndpoints& core = startService(*LimitsPolicy::parse("off"));
+    EXPECT_FALSE(core.manage("eth0", subflow()).subflowsLimitChanged);
+    EXPECT_EQ(kernel_.limits().subflows, 0u);
+    EXPECT_EQ(kernel_.requestCount(proto::CMD_SET_LIMITS), 1u);  // the test's own
+}
+
+TEST_F(ManagedEndpointsTest, APinnedLimitIsKeptWhileEndpointsAreManaged)
+{
+    ManagedEndpoints& core = startService(*LimitsPolicy::parse("5"));
+    EXPECT_EQ(kernel_.limits().subflows, 2u);  // nothing managed: untouched
+    core.manage("eth0", subflow());
+    EXPECT_EQ(kernel_.limits().subflows, 5u);
+}
+
+TEST(LimitsPolicyTest, ParsesItsThreeForms)
+{
+    EXPECT_EQ(LimitsPolicy::parse("raise")->describe(), "raise");
+    EXPECT_EQ(LimitsPolicy::parse("off")->describe(), "off");
+    EXPECT_EQ(LimitsPolicy::parse("8")->describe(), "8");
+    EXPECT_FALSE(LimitsPolicy::parse("9"));
+    EXPECT_FALSE(LimitsPolicy::parse(""));
+    EXPECT_FALSE(LimitsPolicy::parse("Raise"));
+    EXPECT_FALSE(LimitsPolicy::parse("10"));
+}
+
+TEST(LimitsPolicyTest, RaiseCapsAtTheKernelsMaximum)
+{
+    const LimitsPolicy raise;
+    EXPECT_EQ(raise.subflowsToSet(2, 12), 8u);
+    EXPECT_EQ(raise.subflowsToSet(2, 3), 3u);
+    EXPECT_EQ(raise.subflowsToSet(3, 3), std::nullopt);
+    EXPECT_EQ(raise.subflowsToSet(0, 0), std::nullopt);
+}
+
+}  // namespace
+}  // namespace mptcp

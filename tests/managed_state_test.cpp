@@ -1,0 +1,88 @@
+// The state file's format: what is written comes back the same, and a file
+// that is not a state file, or a damaged one, is refused with its name, the
+// line and what is wrong.
+#include "managed_state.hpp"
+#include "pm_error.hpp"
+#include "pm_protocol.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace mptcp {
+namespace {
+
+using ::testing::HasSubstr;
+
+ManagedState sample()
+{
+    ManagedState s;
+    s.netns = 4026531840u;
+    ManagedSettings eth;
+    eth.flags = proto::FLAG_SUBFLOW | proto::FLAG_BACKUP;
+    eth.owner = "Wired connection 1 % 100\xc3\xa9";
+    s.interfaces["eth0"] = eth;
+    ManagedSettings wlan;
+    wlan.flags = proto::FLAG_SIGNAL;
+    wlan.port = 8080;
+    wlan.addresses = {.ipv4 = false, .ipv6 = true, .uniqueLocal = true};
+    s.interfaces["wlan0"] = wlan;
+    s.endpoints.push_back({3, *IpAddress::parse("192.0.2.1"), 0, 2, eth.flags, "eth0"});
+    s.endpoints.push_back({4, *IpAddress::parse("2001:db8::1"), 8080, 3, wlan.flags, "wlan0"});
+    return s;
+}
+
+std::string refusal(const std::string& text)
+{
+    try {
+        parseState(text, "/run/x.state");
+    } catch (const PmError& e) {
+        return e.what();
+    }
+    ADD_FAILURE() << "accepted:\n" << text;
+    return "";
+}
+
+TEST(ManagedStateTest, WhatIsWrittenComesBackTheSame)
+{
+    const std::string text = formatState(sample());
+    EXPECT_EQ(parseState(text, "x"), sample());
+    // One line per interface and endpoint; the owner cannot split a line.
+    EXPECT_THAT(text, HasSubstr("interface eth0 flags=0x6 port=0 families=ipv4,ipv6 unique-local=0 "
+                                "owner=Wired%20connection%201%20%25%20100%C3%A9\n"));
+    EXPECT_THAT(text, HasSubstr("endpoint 4 2001:db8::1 wlan0 port=8080 ifindex=3 flags=0x1\n"));
+}
+
+TEST(ManagedStateTest, AnEmptyStateIsValid)
+{
+    ManagedState empty;
+    empty.netns = 7;
+    EXPECT_EQ(parseState(formatState(empty), "x"), empty);
+}
+
+TEST(ManagedStateTest, DamagedFilesAreRefusedWithFileLineAndReason)
+{
+    EXPECT_THAT(refusal(""), HasSubstr("/run/x.state: empty"));
+    EXPECT_THAT(refusal("hello\n"), HasSubstr("/run/x.state:1: not a state file"));
+    EXPECT_THAT(refusal("mptcp-pathmanagerd-state 2\n"), HasSubstr(":1: state format version 2"));
+    const std::string head = "# comment\nmptcp-pathmanagerd-state 1\nnetns 5\n";
+    EXPECT_THAT(refusal(head + "bogus line\n"), HasSubstr(":4: unknown line"));
+    EXPECT_THAT(refusal(head + "interface eth0 flags=0x0 port=0 families=ipv4 unique-local=0 owner=\n"),
+                HasSubstr(":4: bad flags"));
+    EXPECT_THAT(refusal(head + "interface eth0 flags=0x2 port=0 families=ipx unique-local=0 owner=\n"),
+                HasSubstr(":4: bad families"));
+    EXPECT_THAT(refusal(head + "interface a/b flags=0x2 port=0 families=ipv4 unique-local=0 owner=\n"),
+                HasSubstr("not an interface name"));
+    EXPECT_THAT(refusal(head + "interface eth0 flags=0x2 port=0 families=ipv4 unique-local=0 owner=%4\n"),
+                HasSubstr("%-escape"));
+    const std::string eth0 = "interface eth0 flags=0x2 port=0 families=ipv4 unique-local=0 owner=\n";
+    EXPECT_THAT(refusal(head + eth0 + eth0), HasSubstr(":5: interface eth0 appears twice"));
+    EXPECT_THAT(refusal(head + "endpoint 0 192.0.2.1 eth0 port=0 ifindex=2 flags=0x2\n"),
+                HasSubstr(":4: bad endpoint"));
+    EXPECT_THAT(refusal(head + "endpoint 256 192.0.2.1 eth0 port=0 ifindex=2 flags=0x2\n"), HasSubstr("bad endpoint"));
+    EXPECT_THAT(refusal(head + "endpoint 1 192.0.2 eth0 port=0 ifindex=2 flags=0x2\n"), HasSubstr("bad endpoint"));
+    EXPECT_THAT(refusal(head + "endpoint 1 192.0.2.1 eth0 port=0 ifindex=2 flag=0x2\n"),
+                HasSubstr("expected flags=..."));
+}
+
+}  // namespace
+}  // namespace mptcp
