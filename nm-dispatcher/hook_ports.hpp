@@ -1,0 +1,55 @@
+// The hook's two outside partners as small interfaces, so that its logic
+// runs in unit tests without NetworkManager or a bus: the real ones
+// (GDBus) are in nm_settings.* and path_manager_calls.*.
+#pragma once
+
+#include "dispatch_policy.hpp"
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace mptcp::dispatch {
+
+// NetworkManager's settings of the connection at a D-Bus object path.
+class ConnectionSettingsSource {
+public:
+    virtual ~ConnectionSettingsSource() = default;
+    // Throws LookupError saying why the settings could not be had.
+    virtual ConnectionSettings lookup(const std::string& dbusPath) = 0;
+};
+
+class LookupError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// The answer of one call to org.mptcp.PathManager.
+struct CallResult {
+    bool ok = true;
+    std::string errorName;  // a D-Bus error name when !ok
+    std::string message;
+};
+
+struct ManageOptions {
+    bool uniqueLocal = false;
+    std::string owner;  // the connection's uuid, shown by ListManagedInterfaces
+};
+
+class PathManagerCalls {
+public:
+    virtual ~PathManagerCalls() = default;
+    virtual CallResult manageInterface(const std::string& interface, const std::vector<std::string>& flags,
+                                       const ManageOptions& options) = 0;
+    virtual CallResult releaseInterface(const std::string& interface) = 0;
+};
+
+// Where the hook's lines go (stderr, which NetworkManager's dispatcher
+// hands to the journal).
+class HookLog {
+public:
+    virtual ~HookLog() = default;
+    virtual void line(const std::string& text) = 0;
+};
+
+}  // namespace mptcp::dispatch

@@ -1,0 +1,147 @@
+#include "hook_runner.hpp"
+
+#include "dispatch_policy.hpp"
+#include "endpoint.hpp"
+#include "pm_rules.hpp"
+
+namespace mptcp::dispatch {
+namespace {
+
+std::string envOr(const HookEvent& event, const char* name, const std::string& fallback = "")
+{
+    const auto it = event.env.find(name);
+    return it == event.env.end() || it->second.empty() ? fallback : it->second;
+}
+
+// The interface whose addresses count: the IP interface (ppp0 rather than
+// the modem's tty), for a VPN the VPN's own.
+std::string ipInterfaceOf(const HookEvent& event)
+{
+    if (isVpnAction(event.action)) {
+        return envOr(event, "VPN_IP_IFACE", event.interface);
+    }
+    return envOr(event, "DEVICE_IP_IFACE", envOr(event, "DEVICE_IFACE", event.interface));
+}
+
+bool serviceUnavailable(const std::string& errorName)
+{
+    static constexpr std::string_view kPrefix = "org.freedesktop.DBus.Error.";
+    if (!errorName.starts_with(kPrefix)) {
+        return false;
+    }
+    const std::string_view what = std::string_view(errorName).substr(kPrefix.size());
+    return what == "ServiceUnknown" || what == "NameHasNoOwner" || what == "NoReply" || what == "Timeout" ||
+           what == "TimedOut" || what == "NoServer" || what == "Disconnected" || what.starts_with("Spawn.");
+}
+
+// A name from the environment, safe to print: bounded and without
+// control characters (interface names and actions are plain words).
+std::string plain(std::string_view s)
+{
+    const auto quoted = rules::quoteArg(s);
+    return quoted.substr(1, quoted.size() - 2);
+}
+
+class Run {
+public:
+    Run(const HookEvent& event, HookLog& log)
+        : log_(log), prefix_(plain(ipInterfaceOf(event)) + " " + plain(event.action))
+    {
+        const auto id = envOr(event, "CONNECTION_ID");
+        if (!id.empty()) {
+            prefix_ += " (connection " + rules::quoteArg(id) + ")";
+        }
+        prefix_ += ": ";
+    }
+
+    void say(const std::string& what) { log_.line(prefix_ + what); }
+
+    // One line for the outcome of a call to the service: `done` when it
+    // succeeded, else `undone` and the error.
+    void report(const char* method, const CallResult& result, const std::string& done, const std::string& undone)
+    {
+        if (result.ok) {
+            say(done);
+        } else if (serviceUnavailable(result.errorName)) {
+            say("org.mptcp.PathManager is not available (" + result.errorName + ": " + result.message +
+                "): nothing changed");
+        } else if (std::string_view(method) == "ReleaseInterface" &&
+                   result.errorName == "org.mptcp.PathManager.Error.NotFound") {
+            say("released (it was not managed)");
+        } else {
+            say(undone + ": " + method + " failed: " + result.errorName + ": " + result.message);
+        }
+    }
+
+private:
+    HookLog& log_;
+    std::string prefix_;
+};
+
+void configure(const HookEvent& event, const std::string& interface, const DispatchConfig& config,
+               ConnectionSettingsSource& settings, PathManagerCalls& service, Run& run)
+{
+    const auto path = envOr(event, "CONNECTION_DBUS_PATH");
+    if (path.empty()) {
+        run.say("no CONNECTION_DBUS_PATH in the environment, so the connection is unknown: nothing changed");
+        return;
+    }
+    ConnectionSettings connection;
+    try {
+        connection = settings.lookup(path);
+    } catch (const LookupError& e) {
+        // Without the profile the hook cannot tell whether NetworkManager
+        // owns the endpoints: doing nothing is the only safe choice.
+        run.say("cannot read the connection's settings at " + rules::quoteArg(path) + ": " + e.what() +
+                ": nothing changed");
+        return;
+    }
+    const Decision d = decideConfigure(interface, connection, config);
+    switch (d.verdict) {
+        case Verdict::Ignore:
+            run.say(d.reason);
+            return;
+        case Verdict::Release:
+            run.report("ReleaseInterface", service.releaseInterface(interface),
+                       "released: flags none (" + d.reason + ")", "not released (flags none: " + d.reason + ")");
+            return;
+        case Verdict::Manage:
+            const ManageOptions options{d.uniqueLocal, connection.uuid};
+            const std::string what = "with flags " + flagListText(d.flags) +
+                                     (d.uniqueLocal ? " and unique-local" : "") + " (" + d.reason + ")";
+            run.report("ManageInterface", service.manageInterface(interface, flagNames(d.flags), options),
+                       "managed " + what, "not managed " + what);
+            return;
+    }
+}
+
+}  // namespace
+
+void runHook(const HookEvent& event, const LoadedConfig& loaded, ConnectionSettingsSource& settings,
+             PathManagerCalls& service, HookLog& log)
+{
+    const auto kind = classifyAction(event.action, loaded.config);
+    const auto interface = ipInterfaceOf(event);
+    // Events without a device (hostname, connectivity-change) and actions
+    // the hook has nothing to do with pass silently: NetworkManager sends
+    // many, and a line for each would bury the ones that matter.
+    const bool vpnSwitchedOff = !loaded.config.vpn && (event.action == "vpn-up" || event.action == "vpn-down");
+    if ((kind == ActionKind::Ignore && !vpnSwitchedOff) || interface.empty() || interface == "none") {
+        return;
+    }
+    if (!loaded.problem.empty()) {
+        log.line(loaded.problem);
+    }
+    Run run(event, log);
+    if (vpnSwitchedOff) {
+        run.say("ignored: endpoints for VPN connections are off (vpn=true in [dispatcher] turns them on)");
+        return;
+    }
+    if (kind == ActionKind::Release) {
+        run.report("ReleaseInterface", service.releaseInterface(interface), "released", "not released");
+        return;
+    }
+    configure(event, interface, loaded.config, settings, service, run);
+}
+
+}  // namespace mptcp::dispatch
