@@ -1,0 +1,35 @@
+// The options before the command, as ip reads them (`ip -j -p mptcp ...`
+// becomes `mptcpctl -j -p ...`): single or double dash, abbreviations in
+// ip's order of precedence. Options that change nothing for MPTCP
+// (-4, -s, -d, -c, ...) are accepted and ignored, so ip command lines keep
+// working; -netns and -batch are refused with a reason.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+
+namespace mptcp::cli {
+
+enum class Timestamps { None, Long, Short };  // -t: ip's "Timestamp: ..." line; -ts: "[...] " prefix
+
+struct GlobalOptions {
+    bool json = false;
+    bool pretty = false;
+    Timestamps timestamps = Timestamps::None;
+    bool showVersion = false;
+    bool showHelp = false;
+};
+
+struct ParsedOptions {
+    GlobalOptions options;
+    std::size_t firstWord = 0;  // index of the command's first word
+};
+
+// Throws CliFailure (status 255) for an unknown or incomplete option.
+ParsedOptions parseGlobalOptions(std::span<const std::string> args);
+
+// `mptcpctl -help`: options and commands, for stdout.
+std::string fullUsage();
+
+}  // namespace mptcp::cli
