@@ -1,0 +1,304 @@
+#include "latency_bench.hpp"
+
+#include "endpoint_table.hpp"
+#include "machine_load.hpp"
+#include "netlink_transport.hpp"
+#include "pm_client.hpp"
+#include "stats.hpp"
+
+#include <cstdio>
+#include <functional>
+#include <vector>
+
+namespace mptcp::bench {
+namespace {
+
+using EndpointStruct = sdbus::Struct<std::uint32_t, std::string, std::uint16_t, std::string, std::vector<std::string>>;
+
+// The endpoint the write cycles add and delete (the table holds 7 then).
+constexpr std::uint8_t kCycleId = 100;
+const char* const kCycleAddress = "10.0.9.1";
+// The kernel answers a read in microseconds; one that took this long waited
+// for something else (another namespace's delete holding the genl lock).
+constexpr double kStallMicros = 1000;
+
+double micros(Clock::duration d)
+{
+    return std::chrono::duration<double, std::micro>(d).count();
+}
+
+template <typename F>
+std::vector<double> timeCalls(int n, F&& call)
+{
+    std::vector<double> samples;
+    samples.reserve(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        const auto t0 = Clock::now();
+        call();
+        samples.push_back(micros(Clock::now() - t0));
+    }
+    return samples;
+}
+
+std::string us(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f us", v);
+    return buf;
+}
+
+// Everything one pass (unpinned or pinned) talks to.
+class Bench {
+public:
+    explicit Bench(ServiceSet& services)
+        : transport_(openGenericNetlink()),
+          kernel_(*transport_),
+          connection_(sdbus::createSessionBusConnectionWithAddress(services.bus().address())),
+          service_(sdbus::createProxy(*connection_, kServiceName, kServicePath)),
+          floor_(sdbus::createProxy(*connection_, kFloorName, kFloorPath))
+    {
+    }
+
+    // --- the floors
+    void emptyCall() { floor_->callMethod("Ping").onInterface(kFloorInterface); }
+    void kernelGet() { kernel_.getAddr(3); }
+    void kernelList() { kernel_.dumpAddrs(); }
+    void kernelGetLimits() { kernel_.getLimits(); }
+    void kernelSetLimits(std::uint32_t v) { kernel_.setLimits(v, v); }
+    void kernelAdd() { kernel_.addAddr(loEndpoint(kCycleId, kCycleAddress)); }
+    void kernelDelete() { kernel_.delAddr(idOnly(kCycleId)); }
+    void kernelFlush() { kernel_.flushAddrs(); }
+
+    // --- the daemon
+    void busGet()
+    {
+        EndpointStruct ep;
+        service_->callMethod("GetEndpoint")
+            .onInterface(kServiceInterface)
+            .withArguments(std::uint32_t{3})
+            .storeResultsTo(ep);
+    }
+    void busList()
+    {
+        std::vector<EndpointStruct> eps;
+        service_->callMethod("ListEndpoints").onInterface(kServiceInterface).storeResultsTo(eps);
+    }
+    void busGetLimits()
+    {
+        std::uint32_t a = 0;
+        std::uint32_t b = 0;
+        service_->callMethod("GetLimits").onInterface(kServiceInterface).storeResultsTo(a, b);
+    }
+    void busSetLimits(std::uint32_t v)
+    {
+        service_->callMethod("SetLimits").onInterface(kServiceInterface).withArguments(v, v);
+    }
+    void busAdd()
+    {
+        std::uint32_t id = 0;
+        service_->callMethod("AddEndpoint")
+            .onInterface(kServiceInterface)
+            .withArguments(std::string(kCycleAddress), std::uint16_t{0}, std::string("lo"), std::uint32_t{kCycleId},
+                           std::vector<std::string>{"subflow"})
+            .storeResultsTo(id);
+    }
+    void busDelete()
+    {
+        service_->callMethod("DeleteEndpoint")
+            .onInterface(kServiceInterface)
+            .withArguments(std::uint32_t{kCycleId}, std::string());
+    }
+    void busFlush() { service_->callMethod("FlushEndpoints").onInterface(kServiceInterface); }
+
+    void fillTable() { bench::fillTable(kernel_); }
+    void dropLastTableEntry() { bench::dropLastTableEntry(kernel_); }
+
+private:
+    std::unique_ptr<NetlinkTransport> transport_;
+    PmClient kernel_;
+    std::unique_ptr<sdbus::IConnection> connection_;
+    std::unique_ptr<sdbus::IProxy> service_;
+    std::unique_ptr<sdbus::IProxy> floor_;
+};
+
+// Per repeat: the samples of the daemon's call and of its two floors.
+struct OpSamples {
+    std::vector<std::vector<double>> bus, empty, kernel;
+};
+
+struct ReadOp {
+    const char* name;
+    std::function<void()> bus;
+    std::function<void()> kernel;
+};
+
+void warmUp(int n, const std::function<void()>& f)
+{
+    for (int i = 0; i < n; ++i) {
+        f();
+    }
+}
+
+std::size_t stalls(const std::vector<std::vector<double>>& repeats)
+{
+    std::size_t n = 0;
+    for (const auto& batch : repeats) {
+        for (const double v : batch) {
+            n += v > kStallMicros ? 1 : 0;
+        }
+    }
+    return n;
+}
+
+Row overheadRow(const std::string& name, const OpSamples& s, double goal)
+{
+    const Summary bus = summarize(s.bus);
+    const Summary empty = summarize(s.empty);
+    const Summary kernel = summarize(s.kernel);
+    Row r;
+    r.name = name;
+    r.value = bus.p50;
+    r.unit = "us";
+    r.p99 = bus.p99;
+    r.floor = empty.p50 + kernel.p50;
+    r.floorName = "empty D-Bus call p50 + direct kernel request p50";
+    r.ratio = *r.floor > 0 ? bus.p50 / *r.floor : 0;
+    r.goal = Goal{Goal::Kind::RatioAtMost, goal};
+    r.note = "floor = empty call " + us(empty.p50) + " (p99 " + us(empty.p99) + ") + kernel " + us(kernel.p50) +
+             " (p99 " + us(kernel.p99) + ")";
+    return r;
+}
+
+Row kernelBoundRow(const std::string& name, const std::vector<std::vector<double>>& bus,
+                   const std::vector<std::vector<double>>& kernel)
+{
+    const Summary b = summarize(bus);
+    const Summary k = summarize(kernel);
+    Row r;
+    r.name = name;
+    r.value = b.p50;
+    r.unit = "us";
+    r.p99 = b.p99;
+    r.floor = k.p50;
+    r.floorName = "the same request made directly through the core library";
+    r.ratio = k.p50 > 0 ? b.p50 / k.p50 : 0;
+    r.note = "waits for an RCU grace period: reported against the direct request only, not an overhead measure";
+    return r;
+}
+
+void runPass(Bench& bench, const LatencyPlan& plan, const std::string& pass, Report& report)
+{
+    std::uint32_t limit = 2;
+    auto nextLimit = [&limit] { return limit = limit == 2 ? 3 : 2; };
+    const std::vector<ReadOp> reads = {
+        {"GetEndpoint", [&] { bench.busGet(); }, [&] { bench.kernelGet(); }},
+        {"ListEndpoints (8)", [&] { bench.busList(); }, [&] { bench.kernelList(); }},
+        {"GetLimits", [&] { bench.busGetLimits(); }, [&] { bench.kernelGetLimits(); }},
+        {"SetLimits", [&] { bench.busSetLimits(nextLimit()); }, [&] { bench.kernelSetLimits(nextLimit()); }},
+    };
+    std::vector<OpSamples> readSamples(reads.size());
+    OpSamples add;
+    std::vector<std::vector<double>> busDelete, kernelDelete, busFlush, kernelFlush;
+
+    const auto before = sampleLoad();
+    for (int r = 0; r < plan.repeats; ++r) {
+        bench.fillTable();
+        // Floor, kernel and daemon batches back to back, so that a change of
+        // the machine's pace between batches hits all three alike.
+        for (std::size_t i = 0; i < reads.size(); ++i) {
+            const auto empty = [&] { bench.emptyCall(); };
+            warmUp(plan.warmupCalls, empty);
+            readSamples[i].empty.push_back(timeCalls(plan.readCalls, empty));
+            warmUp(plan.warmupCalls, reads[i].kernel);
+            readSamples[i].kernel.push_back(timeCalls(plan.readCalls, reads[i].kernel));
+            warmUp(plan.warmupCalls, reads[i].bus);
+            readSamples[i].bus.push_back(timeCalls(plan.readCalls, reads[i].bus));
+        }
+        // Writes: add (timed), delete (timed on its own); 7 entries + 1.
+        // The add's empty-call floor is this repeat's empty batches above.
+        bench.dropLastTableEntry();
+        std::vector<double> busAdd, kernelAdd, bDel, kDel, empty;
+        for (const auto& op : readSamples) {
+            empty.insert(empty.end(), op.empty.back().begin(), op.empty.back().end());
+        }
+        for (int c = 0; c < plan.writeCycles; ++c) {
+            const auto t0 = Clock::now();
+            bench.kernelAdd();
+            const auto t1 = Clock::now();
+            bench.kernelDelete();
+            const auto t2 = Clock::now();
+            bench.busAdd();
+            const auto t3 = Clock::now();
+            bench.busDelete();
+            const auto t4 = Clock::now();
+            kernelAdd.push_back(micros(t1 - t0));
+            kDel.push_back(micros(t2 - t1));
+            busAdd.push_back(micros(t3 - t2));
+            bDel.push_back(micros(t4 - t3));
+        }
+        add.empty.push_back(std::move(empty));
+        add.kernel.push_back(std::move(kernelAdd));
+        add.bus.push_back(std::move(busAdd));
+        kernelDelete.push_back(std::move(kDel));
+        busDelete.push_back(std::move(bDel));
+        // Flush a full table, refilled directly (untimed) each time.
+        std::vector<double> kf, bf;
+        for (int c = 0; c < plan.flushCycles; ++c) {
+            bench.fillTable();
+            kf.push_back(timeCalls(1, [&] { bench.kernelFlush(); })[0]);
+            bench.fillTable();
+            bf.push_back(timeCalls(1, [&] { bench.busFlush(); })[0]);
+        }
+        kernelFlush.push_back(std::move(kf));
+        busFlush.push_back(std::move(bf));
+    }
+    const auto load = between(before, sampleLoad());
+
+    for (std::size_t i = 0; i < reads.size(); ++i) {
+        const bool write = std::string(reads[i].name) == "SetLimits";
+        report.add(overheadRow(std::string(reads[i].name) + ", " + pass, readSamples[i], write ? 1.3 : 1.2));
+    }
+    report.add(overheadRow("AddEndpoint, " + pass, add, 1.3));
+    report.add(kernelBoundRow("DeleteEndpoint, " + pass, busDelete, kernelDelete));
+    report.add(kernelBoundRow("FlushEndpoints (8), " + pass, busFlush, kernelFlush));
+
+    std::size_t stalled = 0;
+    std::size_t total = 0;
+    for (const auto& s : readSamples) {
+        stalled += stalls(s.kernel);
+        for (const auto& b : s.kernel) {
+            total += b.size();
+        }
+    }
+    if (stalled * 200 > total) {
+        report.warn(pass + " pass: " + std::to_string(stalled) + " of " + std::to_string(total) +
+                    " direct kernel reads took over 1 ms: MPTCP configuration requests of other namespaces (deletes "
+                    "waiting for RCU) were holding the kernel's lock; the medians are still comparable");
+    }
+    if (const auto w = busyWarning("method latency, " + pass, load); !w.empty()) {
+        report.warn(w);
+    }
+}
+
+}  // namespace
+
+void measureMethodLatency(ServiceSet& services, const LatencyPlan& plan, Report& report)
+{
+    report.beginFigure("1", "Method latency, persistent client (floor: empty D-Bus call + direct kernel request)");
+    Bench bench(services);
+    bench.fillTable();
+    runPass(bench, plan, "unpinned", report);
+    if (plan.pinCpu) {
+        services.pinAll(plan.pinCpu);
+        try {
+            runPass(bench, plan, "pinned to CPU " + std::to_string(*plan.pinCpu), report);
+        } catch (...) {
+            services.pinAll(std::nullopt);
+            throw;
+        }
+        services.pinAll(std::nullopt);
+    }
+    bench.fillTable();
+}
+
+}  // namespace mptcp::bench

@@ -1,0 +1,27 @@
+// Figure 1: method latency with a persistent client. Each method of the
+// daemon is timed beside its two floors, measured in the same run, batch by
+// batch: an empty call to the floor service on the same bus, and the same
+// kernel request made directly through the core library in the same
+// namespace. Deletes wait for an RCU grace period: they are reported
+// against their direct-kernel floor only, never as an overhead measure.
+#pragma once
+
+#include "bench_services.hpp"
+#include "report.hpp"
+
+#include <optional>
+
+namespace mptcp::bench {
+
+struct LatencyPlan {
+    int repeats = 5;
+    int readCalls = 2000;  // per batch
+    int writeCycles = 200;
+    int flushCycles = 40;
+    int warmupCalls = 100;
+    std::optional<int> pinCpu;  // the CPU of the pinned pass; nullopt: no pinned pass
+};
+
+void measureMethodLatency(ServiceSet& services, const LatencyPlan& plan, Report& report);
+
+}  // namespace mptcp::bench

@@ -1,0 +1,24 @@
+// Order statistics for latency samples. The machines are noisy, so a figure
+// is never one run: every repeat gives a median and a p99, and the figure is
+// the median of those (one bad repeat cannot move it).
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace mptcp::bench {
+
+// The q-quantile (0..1) by the nearest-rank rule; 0 for no samples.
+double quantile(std::vector<double> samples, double q);
+
+struct Summary {
+    double p50 = 0;
+    double p99 = 0;
+    std::size_t samples = 0;  // over all repeats
+};
+
+// One batch of samples per repeat -> median of the per-repeat medians and
+// median of the per-repeat p99s.
+Summary summarize(const std::vector<std::vector<double>>& repeats);
+
+}  // namespace mptcp::bench
