@@ -285,6 +285,24 @@ Limits parseLimits(const nlmsghdr* nlh)
     return l;
 }
 
+namespace {
+
+// The kernel sends 0 or a negated errno (Linux errnos are 1..4095). Any
+// other value is malformed; negating INT_MIN would be undefined behaviour
+// (found by fuzz/fuzz_genl_reply.cpp).
+int errnoOf(int sent)
+{
+    if (sent > 0) {
+        malformed("positive error code in status");
+    }
+    if (sent < -4095) {
+        malformed("error code " + std::to_string(sent) + " in status is not an errno");
+    }
+    return -sent;
+}
+
+}  // namespace
+
 KernelError parseStatus(const nlmsghdr* nlh)
 {
     KernelError status;
@@ -295,7 +313,7 @@ KernelError parseStatus(const nlmsghdr* nlh)
             malformed("truncated NLMSG_ERROR");
         }
         const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
-        status.error = -err->error;
+        status.error = errnoOf(err->error);
         tlvOffset = sizeof(nlmsgerr);
         if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
             // The whole request is echoed back before the TLVs.
@@ -311,11 +329,8 @@ KernelError parseStatus(const nlmsghdr* nlh)
         }
         int err;
         std::memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof err);
-        status.error = -err;
+        status.error = errnoOf(err);
         tlvOffset = sizeof(int);
-    }
-    if (status.error < 0) {
-        malformed("positive error code in status");
     }
     if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || tlvOffset >= payload) {
         return status;

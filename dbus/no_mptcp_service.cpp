@@ -1,0 +1,65 @@
+#include "no_mptcp_service.hpp"
+
+#include "dbus_errors.hpp"
+#include "event_loop.hpp"
+#include "path_manager_adaptor.hpp"
+#include "version.hpp"
+
+#include <cstdio>
+#include <cstring>
+
+namespace mptcp::dbus {
+namespace {
+
+void log(const std::string& line)
+{
+    std::fprintf(stderr, "mptcp-pathmanagerd: %s\n", line.c_str());
+}
+
+}  // namespace
+
+void NoMptcpAdaptor::refuse() const
+{
+    throw sdbus::Error(kNotSupported, why_);
+}
+
+std::string NoMptcpAdaptor::Version()
+{
+    return kVersion;
+}
+
+int serveWithoutMptcp(const std::string& why)
+{
+    std::unique_ptr<sdbus::IConnection> bus;
+    try {
+        bus = sdbus::createSystemBusConnection();
+    } catch (const sdbus::Error& e) {
+        log("cannot connect to the system bus: " + e.getMessage());
+        return 1;
+    }
+    try {
+        auto object = sdbus::createObject(*bus, kObjectPath);
+        NoMptcpAdaptor adaptor(*object, why);
+        object->finishRegistration();
+        EventLoop loop(*bus);
+        try {
+            bus->requestName(kBusName);
+        } catch (const sdbus::Error& e) {
+            log("cannot own org.mptcp.PathManager: " + e.getMessage());
+            return 1;
+        }
+        log("serving org.mptcp.PathManager without MPTCP: every call answers "
+            "org.mptcp.PathManager.Error.NotSupported");
+        const int sig = loop.run();
+        log(std::string("stopping on ") + strsignal(sig));
+        return 0;
+    } catch (const sdbus::Error& e) {
+        log("lost the bus: " + e.getName() + ": " + e.getMessage());
+        return 1;
+    } catch (const std::exception& e) {
+        log(std::string("fatal: ") + e.what());
+        return 1;
+    }
+}
+
+}  // namespace mptcp::dbus

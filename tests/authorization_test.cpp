@@ -1,0 +1,232 @@
+// Who may do what (dbus-api.md), as users meet it: the real daemon on a
+// private system bus with the project's bus policy, a mocked polkit
+// (python3-dbusmock's polkitd template), and callers connected as nobody
+// and as root. Reads are open to everyone; every change, method or
+// property, needs uid 0 or polkit's org.mptcp.PathManager.modify; without
+// polkit only uid 0. A refused change must leave the kernel as it was.
+#include "bus_harness.hpp"
+#include "polkit_mock.hpp"
+#include "unprivileged_connection.hpp"
+
+#include <gtest/gtest.h>
+#include <sdbus-c++/sdbus-c++.h>
+
+#include <cstdlib>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mptcp::test {
+namespace {
+
+constexpr const char* kAccessDenied = "org.freedesktop.DBus.Error.AccessDenied";
+constexpr const char* kModify = "org.mptcp.PathManager.modify";
+
+struct Change {
+    const char* name;
+    std::function<void(PathManagerClient&)> call;
+};
+
+// Every change of the contract, method or property write, each one that
+// would succeed for root on the fixture's namespace when made in this order
+// (so that a refusal can only be the authorization's).
+std::vector<Change> everyChange()
+{
+    return {
+        {"AddEndpoint", [](PathManagerClient& pm) { pm.AddEndpoint("10.0.0.9", 0, "", 0, {"subflow"}); }},
+        {"ChangeEndpoint", [](PathManagerClient& pm) { pm.ChangeEndpoint(1, "", 0, {"backup"}); }},
+        {"DeleteEndpoint", [](PathManagerClient& pm) { pm.DeleteEndpoint(1, ""); }},
+        {"FlushEndpoints", [](PathManagerClient& pm) { pm.FlushEndpoints(); }},
+        {"SetLimits", [](PathManagerClient& pm) { pm.SetLimits(5, 5); }},
+        {"ManageInterface", [](PathManagerClient& pm) { pm.ManageInterface("lo", {"subflow"}, {}); }},
+        {"ReleaseInterface", [](PathManagerClient& pm) { pm.ReleaseInterface("lo"); }},
+        {"Set SubflowsLimit", [](PathManagerClient& pm) { pm.SubflowsLimit(6); }},
+        {"Set AddAddrAcceptedLimit", [](PathManagerClient& pm) { pm.AddAddrAcceptedLimit(6); }},
+        {"Set Enabled", [](PathManagerClient& pm) { pm.Enabled(false); }},
+    };
+}
+
+class AuthorizationTest : public BusTest {
+protected:
+    explicit AuthorizationTest(BusOptions options = {}) : BusTest(options) {}
+
+    void SetUp() override
+    {
+        BusTest::SetUp();
+        if (IsSkipped() || HasFatalFailure()) {
+            return;
+        }
+        if (const std::string obstacle = polkitMockObstacle(); !obstacle.empty()) {
+            const char* ci = std::getenv("CI");
+            if (ci != nullptr && std::string_view(ci) == "true") {
+                GTEST_FAIL() << "the authorization tests cannot run here, and under CI=true that is a failure: "
+                             << obstacle;
+            }
+            GTEST_SKIP() << obstacle;
+        }
+        // Root sets the scene: one endpoint (id 1) for the changes to act on.
+        pm().AddEndpoint("10.0.0.1", 0, "", 1, {"subflow"});
+        nobodyConnection_ = connectAs(kNobody, kNogroup, bus_.busAddress());
+        nobody_ = std::make_unique<PathManagerClient>(*nobodyConnection_);
+    }
+
+    void TearDown() override
+    {
+        nobody_.reset();
+        nobodyConnection_.reset();
+        polkit_.reset();
+        BusTest::TearDown();
+    }
+
+    void startPolkit() { polkit_ = std::make_unique<PolkitMock>(bus_.busAddress()); }
+
+    std::string kernelState()
+    {
+        return inNamespace(
+            "ip mptcp endpoint show; ip mptcp limits show; cat /proc/sys/net/mptcp/enabled; ls /run 2>/dev/null | "
+            "grep -c mptcp || true");
+    }
+
+    // Every change, made by nobody, is AccessDenied with a message holding
+    // `why`, and the kernel is left exactly as it was.
+    void expectEveryChangeDenied(std::string_view why)
+    {
+        const std::string before = kernelState();
+        for (const auto& change : everyChange()) {
+            SCOPED_TRACE(change.name);
+            try {
+                change.call(*nobody_);
+                ADD_FAILURE() << change.name << " by nobody succeeded";
+            } catch (const sdbus::Error& e) {
+                EXPECT_EQ(e.getName(), kAccessDenied) << e.getMessage();
+                EXPECT_NE(e.getMessage().find(why), std::string::npos) << e.getMessage();
+                EXPECT_NE(e.getMessage().find(kModify), std::string::npos) << e.getMessage();
+                // The uid the bus recorded for the connection, not one the caller claims.
+                EXPECT_NE(e.getMessage().find("uid " + std::to_string(kNobody)), std::string::npos) << e.getMessage();
+            }
+        }
+        EXPECT_EQ(kernelState(), before) << "a refused change changed the kernel";
+    }
+
+    std::unique_ptr<sdbus::IConnection> nobodyConnection_;
+    std::unique_ptr<PathManagerClient> nobody_;
+    std::unique_ptr<PolkitMock> polkit_;
+};
+
+TEST_F(AuthorizationTest, NobodyReadsEverything)
+{
+    startPolkit();
+    const auto endpoints = nobody_->ListEndpoints();
+    ASSERT_EQ(endpoints.size(), 1u);
+    EXPECT_EQ(endpoints[0].get<1>(), "10.0.0.1");
+    EXPECT_EQ(nobody_->GetEndpoint(1).get<1>(), "10.0.0.1");
+    EXPECT_EQ(nobody_->GetLimits(), pm().GetLimits());
+    EXPECT_EQ(nobody_->SubflowsLimit(), pm().SubflowsLimit());
+    EXPECT_EQ(nobody_->AddAddrAcceptedLimit(), pm().AddAddrAcceptedLimit());
+    EXPECT_EQ(nobody_->Enabled(), pm().Enabled());
+    EXPECT_FALSE(nobody_->Version().empty());
+    EXPECT_EQ(nobody_->GetAll(kInterface).size(), 4u);
+    std::string xml;
+    nobody_->rawProxy().callMethod("Introspect").onInterface("org.freedesktop.DBus.Introspectable").storeResultsTo(xml);
+    EXPECT_NE(xml.find("AddEndpoint"), std::string::npos);
+    // Subscribe, Unsubscribe and ListManagedInterfaces are reads: whatever
+    // this build answers, it is not a refusal of the caller.
+    for (const char* read : {"Subscribe", "Unsubscribe", "ListManagedInterfaces"}) {
+        try {
+            nobody_->rawProxy().callMethod(read).onInterface(kInterface);
+        } catch (const sdbus::Error& e) {
+            EXPECT_NE(e.getName(), kAccessDenied) << read << ": " << e.getMessage();
+            EXPECT_NE(e.getName(), "org.freedesktop.DBus.Error.AccessDenied") << read;
+        }
+    }
+}
+
+TEST_F(AuthorizationTest, NobodyIsDeniedEveryChangeWhenPolkitSaysNo)
+{
+    startPolkit();
+    expectEveryChangeDenied("not authorized");
+}
+
+TEST_F(AuthorizationTest, AnotherGrantedActionDoesNotCount)
+{
+    startPolkit();
+    polkit_->grant({"org.freedesktop.NetworkManager.network-control"});
+    expectEveryChangeDenied("not authorized");
+}
+
+TEST_F(AuthorizationTest, NobodyChangesEverythingWithTheActionGranted)
+{
+    startPolkit();
+    polkit_->grant({kModify});
+    EXPECT_EQ(nobody_->AddEndpoint("10.0.0.2", 0, "", 0, {"subflow"}), 2u);
+    nobody_->ChangeEndpoint(1, "", 0, {"backup"});
+    EXPECT_EQ(inNamespace("ip mptcp endpoint show id 1"), "10.0.0.1 id 1 subflow backup \n");
+    nobody_->DeleteEndpoint(2, "");
+    nobody_->SetLimits(3, 4);
+    EXPECT_EQ(inNamespace("ip mptcp limits show"), "add_addr_accepted 4 subflows 3 \n");
+    nobody_->SubflowsLimit(5);
+    nobody_->AddAddrAcceptedLimit(6);
+    EXPECT_EQ(inNamespace("ip mptcp limits show"), "add_addr_accepted 6 subflows 5 \n");
+    nobody_->Enabled(false);
+    EXPECT_EQ(inNamespace("cat /proc/sys/net/mptcp/enabled"), "0\n");
+    nobody_->Enabled(true);
+    nobody_->FlushEndpoints();
+    EXPECT_EQ(inNamespace("ip mptcp endpoint show"), "");
+    // Managed interfaces: past the authorization, whatever this build does.
+    for (const auto& call : {std::function<void()>([&] { nobody_->ManageInterface("lo", {"subflow"}, {}); }),
+                             std::function<void()>([&] { nobody_->ReleaseInterface("lo"); })}) {
+        try {
+            call();
+        } catch (const sdbus::Error& e) {
+            EXPECT_NE(e.getName(), kAccessDenied) << e.getMessage();
+        }
+    }
+}
+
+TEST_F(AuthorizationTest, WithoutPolkitNobodyIsDeniedAndToldWhy)
+{
+    expectEveryChangeDenied("polkit is not reachable");
+}
+
+TEST_F(AuthorizationTest, WhenPolkitGoesAwayTheGrantGoesWithIt)
+{
+    startPolkit();
+    polkit_->grant({kModify});
+    EXPECT_EQ(nobody_->AddEndpoint("10.0.0.2", 0, "", 0, {"subflow"}), 2u);
+    polkit_->stop();
+    expectEveryChangeDenied("polkit is not reachable");
+}
+
+// Root needs no polkit, and the project's policy alone lets it in (no
+// extra allowance for root on this bus).
+class RootOnlyPolicyTest : public AuthorizationTest {
+protected:
+    RootOnlyPolicyTest() : AuthorizationTest(BusOptions{.rootMayDoEverything = false}) {}
+};
+
+TEST_F(RootOnlyPolicyTest, WithoutPolkitRootStillChangesEverything)
+{
+    for (const auto& change : everyChange()) {
+        SCOPED_TRACE(change.name);
+        try {
+            change.call(pm());
+        } catch (const sdbus::Error& e) {
+            // Managed interfaces may not be in this build; never a refusal.
+            EXPECT_NE(e.getName(), kAccessDenied) << e.getMessage();
+            EXPECT_TRUE(std::string_view(change.name).find("Interface") != std::string_view::npos)
+                << change.name << ": " << e.getName() << ": " << e.getMessage();
+        }
+    }
+    EXPECT_EQ(inNamespace("ip mptcp limits show"), "add_addr_accepted 6 subflows 6 \n");
+    EXPECT_EQ(inNamespace("cat /proc/sys/net/mptcp/enabled"), "0\n");
+}
+
+TEST_F(RootOnlyPolicyTest, WithoutPolkitNobodyIsStillDenied)
+{
+    expectEveryChangeDenied("polkit is not reachable");
+}
+
+}  // namespace
+}  // namespace mptcp::test
