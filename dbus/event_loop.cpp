@@ -34,9 +34,9 @@ EventLoop::~EventLoop()
     close(signalFd_);
 }
 
-void EventLoop::addReader(int fd, std::function<void()> fn)
+void EventLoop::addReader(int fd, std::function<void()> fn, std::function<bool()> wanted)
 {
-    readers_.push_back({fd, std::move(fn)});
+    readers_.push_back({fd, std::move(fn), std::move(wanted)});
 }
 
 void EventLoop::removeReader(int fd)
@@ -50,6 +50,7 @@ int EventLoop::run()
     for (;;) {
         // Drain everything sd-bus already has queued before sleeping.
         while (bus_.processPendingRequest()) {
+            dispatched();
         }
         const auto poll = bus_.getEventLoopPollData();
         int timeoutMs = -1;
@@ -61,7 +62,10 @@ int EventLoop::run()
         fds.push_back({signalFd_, POLLIN, 0});
         fds.push_back({poll.fd, poll.events, 0});
         for (const Reader& r : readers_) {
-            fds.push_back({r.fd, POLLIN, 0});
+            // A paused reader stays in the list (indexes match) but is
+            // ignored by poll(2): a negative fd.
+            const bool paused = r.wanted && !r.wanted();
+            fds.push_back({paused ? -1 : r.fd, POLLIN, 0});
         }
         if (::poll(fds.data(), fds.size(), timeoutMs) < 0) {
             if (errno == EINTR) {
@@ -83,6 +87,7 @@ int EventLoop::run()
                 if (it != readers_.end()) {
                     auto fn = it->fn;
                     fn();
+                    dispatched();
                 }
             }
         }

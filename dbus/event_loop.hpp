@@ -20,9 +20,17 @@ public:
     EventLoop(const EventLoop&) = delete;
     EventLoop& operator=(const EventLoop&) = delete;
 
-    // fn runs when fd is readable.
-    void addReader(int fd, std::function<void()> fn);
+    // fn runs when fd is readable. When `wanted` is given, fd is polled
+    // only while it returns true (asked before every poll): a reader can
+    // pause itself, e.g. the monitor while the bus is backlogged. The bus
+    // fd wakes the loop when that changes.
+    void addReader(int fd, std::function<void()> fn, std::function<bool()> wanted = {});
     void removeReader(int fd);
+
+    // fn runs after every dispatch: each bus request handled, each reader
+    // run. The notifier sends its deferred signals here, so that a method's
+    // reply leaves before the signals it caused.
+    void afterDispatch(std::function<void()> fn) { afterDispatch_.push_back(std::move(fn)); }
 
     // Runs until a signal arrives (returns its number). Throws sdbus::Error
     // when the bus connection is lost.
@@ -32,10 +40,19 @@ private:
     struct Reader {
         int fd;
         std::function<void()> fn;
+        std::function<bool()> wanted;
     };
     sdbus::IConnection& bus_;
     int signalFd_ = -1;
     std::vector<Reader> readers_;
+    std::vector<std::function<void()>> afterDispatch_;
+
+    void dispatched()
+    {
+        for (auto& fn : afterDispatch_) {
+            fn();
+        }
+    }
 };
 
 }  // namespace mptcp::dbus

@@ -1,13 +1,22 @@
 // mptcp-pathmanagerd: owns org.mptcp.PathManager on the system bus and
 // serves the MPTCP path manager of the network namespace it runs in.
+#include "bus_authority.hpp"
 #include "event_loop.hpp"
+#include "event_signals.hpp"
+#include "event_socket.hpp"
+#include "limits_policy.hpp"
+#include "managed_endpoints.hpp"
+#include "managed_interfaces.hpp"
+#include "monitor.hpp"
 #include "mptcp_sysctl.hpp"
 #include "netlink_transport.hpp"
+#include "no_mptcp_service.hpp"
 #include "path_manager.hpp"
 #include "path_manager_adaptor.hpp"
 #include "path_manager_service.hpp"
+#include "peer_tracker.hpp"
 #include "pm_client.hpp"
-#include "unavailable_features.hpp"
+#include "route_events.hpp"
 #include "version.hpp"
 
 #include <sdbus-c++/sdbus-c++.h>
@@ -21,12 +30,23 @@
 namespace {
 
 constexpr const char* kUsage =
-    "Usage: mptcp-pathmanagerd [--help] [--version]\n"
+    "Usage: mptcp-pathmanagerd [--help] [--version] [--always-monitor]\n"
+    "                          [--state-file=PATH] [--subflows-limit=raise|off|N]\n"
     "\n"
     "Serves the Multipath TCP path manager of this network namespace as\n"
     "org.mptcp.PathManager on the system bus (the bus DBUS_SYSTEM_BUS_ADDRESS\n"
-    "names, else the standard system bus). Mirrors `ip mptcp endpoint` and\n"
-    "`ip mptcp limits`; see mptcp-pathmanagerd(8).\n";
+    "names, else the standard system bus). Mirrors `ip mptcp endpoint`,\n"
+    "`ip mptcp limits` and `ip mptcp monitor`; see mptcp-pathmanagerd(8).\n"
+    "\n"
+    "  --always-monitor  emit the kernel's MPTCP events as signals at all\n"
+    "                    times, not only while a client is subscribed\n"
+    "  --state-file=PATH\n"
+    "                    where the managed interfaces are kept across restarts\n"
+    "                    (default /run/mptcp-pathmanager/managed.state)\n"
+    "  --subflows-limit=raise|off|N\n"
+    "                    while interfaces are managed: raise the subflows limit\n"
+    "                    to what their endpoints need, never lowering it\n"
+    "                    (default); never touch it; or keep it at N (0..8)\n";
 
 void log(const char* fmt, const char* arg)
 {
@@ -45,8 +65,28 @@ std::string busDescription()
 
 int main(int argc, char** argv)
 {
+    bool alwaysMonitor = false;
+    std::string stateFile = mptcp::kDefaultStateFile;
+    mptcp::LimitsPolicy limitsPolicy;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
+        if (arg.starts_with("--state-file=") && arg.size() > 13) {
+            stateFile = arg.substr(13);
+            continue;
+        }
+        if (arg.starts_with("--subflows-limit=")) {
+            const auto policy = mptcp::LimitsPolicy::parse(arg.substr(17));
+            if (!policy) {
+                log("--subflows-limit takes raise, off or a number 0..8, not \"%s\"", argv[i] + 17);
+                return 2;
+            }
+            limitsPolicy = *policy;
+            continue;
+        }
+        if (arg == "--always-monitor") {
+            alwaysMonitor = true;
+            continue;
+        }
         if (arg == "--help" || arg == "-h") {
             std::fputs(kUsage, stdout);
             return 0;
@@ -59,20 +99,35 @@ int main(int argc, char** argv)
         return 2;
     }
 
-    // The kernel first: without MPTCP there is nothing to serve, and a
-    // clear line here beats NotSupported on every call.
+    // The kernel first. Without MPTCP the daemon still owns its name and
+    // answers NotSupported to every call (after one clear log line): an
+    // activated service that vanished would leave its callers waiting.
     std::unique_ptr<mptcp::NetlinkTransport> transport;
     std::unique_ptr<mptcp::PmClient> client;
     std::unique_ptr<mptcp::InterfaceNames> names;
+    std::unique_ptr<mptcp::EventSource> events;  // none: a kernel without the events group
+    std::unique_ptr<mptcp::RouteEventSocket> routeEvents;
+    std::unique_ptr<mptcp::NetlinkTransport> routeDump;
     try {
         transport = mptcp::openGenericNetlink();
         client = std::make_unique<mptcp::PmClient>(*transport);
         names = mptcp::systemInterfaceNames();
+        // Managed interfaces: subscribed to address events before the dump.
+        routeEvents = mptcp::openRouteEvents();
+        routeDump = mptcp::openRouteNetlink();
+        if (const auto group = client->eventsGroup()) {
+            events = mptcp::openEventSocket(*group);
+        }
+    } catch (const mptcp::PmError& e) {
+        log("%s", e.what());
+        return e.kind() == mptcp::ErrorKind::NotSupported ? mptcp::dbus::serveWithoutMptcp(e.what()) : 1;
     } catch (const std::exception& e) {
         log("%s", e.what());
         return 1;
     }
     mptcp::PathManager pm(*client, *names);
+    mptcp::ManagedEndpoints managed(*client, *routeDump, *routeEvents, mptcp::StateFile(stateFile), limitsPolicy,
+                                    [](const std::string& line) { log("%s", line.c_str()); });
     mptcp::MptcpEnabledSetting enabled;
 
     std::unique_ptr<sdbus::IConnection> bus;
@@ -86,13 +141,29 @@ int main(int argc, char** argv)
     try {
         auto object = sdbus::createObject(*bus, mptcp::dbus::kObjectPath);
         mptcp::dbus::BusNotifier notifier(*object);
-        mptcp::dbus::RootOnlyAuthorizer authorizer(*object);
+        // Changes: uid 0, or polkit's org.mptcp.PathManager.modify.
+        mptcp::dbus::BusAuthorityQueries authority(*object);
+        mptcp::dbus::PolkitAuthorizer authorizer(authority);
         mptcp::dbus::PathManagerService service(pm, enabled, notifier, authorizer);
-        mptcp::dbus::UnavailableMonitor monitor;
-        mptcp::dbus::UnavailableInterfaceManager interfaces;
+        // The kernel's events as signals, while someone listens; a peer
+        // that leaves the bus is unsubscribed.
+        mptcp::dbus::BusEventSignals eventSignals(*object, *bus, *names);
+        mptcp::dbus::Monitor monitor(events.get(), eventSignals, client->familyId(), {.always = alwaysMonitor});
+        mptcp::dbus::PeerTracker peers;
+        peers.watch(*bus);
+        peers.onVanished([&monitor](const std::string& name) { monitor.peerVanished(name); });
+        peers.onVanished([&authorizer](const std::string& name) { authorizer.forgetCaller(name); });
+        mptcp::dbus::ManagedInterfaces interfaces(managed, notifier);
         mptcp::dbus::PathManagerAdaptor adaptor(*object, service, monitor, interfaces);
         object->finishRegistration();
         mptcp::dbus::EventLoop loop(*bus);
+        loop.afterDispatch([&notifier] { notifier.flush(); });
+        if (events) {
+            loop.addReader(
+                monitor.fd(), [&monitor] { monitor.onReadable(); }, [&monitor] { return monitor.wantsInput(); });
+        }
+        loop.addReader(managed.eventFd(), [&interfaces] { interfaces.onRouteEvents(); });
+        interfaces.start();  // saved state back, endpoints caught up, before any call
         // The object is in place before the name: a client activated by
         // its first call never finds the name without the object.
         try {

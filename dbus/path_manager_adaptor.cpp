@@ -2,6 +2,7 @@
 
 #include "dbus_errors.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace mptcp::dbus {
@@ -61,12 +62,18 @@ void PathManagerAdaptor::Unsubscribe()
 void PathManagerAdaptor::ManageInterface(const std::string& interface, const std::vector<std::string>& flags,
                                          const std::map<std::string, sdbus::Variant>& options)
 {
-    atBoundary("ManageInterface", [&] { interfaces_.manage(interface, flags, options); });
+    atBoundary("ManageInterface", [&] {
+        service_.authorizeChange("ManageInterface");
+        interfaces_.manage(interface, flags, options);
+    });
 }
 
 void PathManagerAdaptor::ReleaseInterface(const std::string& interface)
 {
-    atBoundary("ReleaseInterface", [&] { interfaces_.release(interface); });
+    atBoundary("ReleaseInterface", [&] {
+        service_.authorizeChange("ReleaseInterface");
+        interfaces_.release(interface);
+    });
 }
 
 std::vector<ManagedInterfaceStruct> PathManagerAdaptor::ListManagedInterfaces()
@@ -118,35 +125,33 @@ std::string PathManagerAdaptor::Version()
 // A signal that cannot be queued must not turn a change the kernel already
 // made into an error reply: the caller would retry a done deed. Say so in
 // the log instead.
-void BusNotifier::endpointsChanged()
-{
-    try {
-        object_.emitSignal("EndpointsChanged").onInterface(org::mptcp::PathManager_adaptor::INTERFACE_NAME);
-    } catch (const sdbus::Error& e) {
-        std::fprintf(stderr, "warning: cannot emit EndpointsChanged: %s\n", e.what());
-    }
-}
-
 void BusNotifier::propertiesChanged(const std::vector<std::string>& names)
 {
-    try {
-        object_.emitPropertiesChangedSignal(org::mptcp::PathManager_adaptor::INTERFACE_NAME, names);
-    } catch (const sdbus::Error& e) {
-        std::fprintf(stderr, "warning: cannot emit PropertiesChanged: %s\n", e.what());
+    for (const auto& name : names) {
+        if (std::find(changedProperties_.begin(), changedProperties_.end(), name) == changedProperties_.end()) {
+            changedProperties_.push_back(name);
+        }
     }
 }
 
-void RootOnlyAuthorizer::authorizeChange(const char* what)
+void BusNotifier::flush()
 {
-    const sdbus::Message* call = object_.getCurrentlyProcessedMessage();
-    if (call == nullptr) {
-        return;  // the service itself, not a bus caller
+    if (endpointsChanged_) {
+        endpointsChanged_ = false;
+        try {
+            object_.emitSignal("EndpointsChanged").onInterface(org::mptcp::PathManager_adaptor::INTERFACE_NAME);
+        } catch (const sdbus::Error& e) {
+            std::fprintf(stderr, "warning: cannot emit EndpointsChanged: %s\n", e.what());
+        }
     }
-    const uid_t uid = call->getCredsUid();
-    if (uid != 0) {
-        throw PmError(ErrorKind::AccessDenied, std::string(what) +
-                                                   ": changing the MPTCP configuration needs root (uid " +
-                                                   std::to_string(uid) + " is not allowed)");
+    if (!changedProperties_.empty()) {
+        const auto names = std::move(changedProperties_);
+        changedProperties_.clear();
+        try {
+            object_.emitPropertiesChangedSignal(org::mptcp::PathManager_adaptor::INTERFACE_NAME, names);
+        } catch (const sdbus::Error& e) {
+            std::fprintf(stderr, "warning: cannot emit PropertiesChanged: %s\n", e.what());
+        }
     }
 }
 

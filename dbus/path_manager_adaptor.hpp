@@ -58,25 +58,21 @@ private:
 };
 
 // Notifier over the object's signals.
+// Notifier over the object's signals. The signals are held back until
+// flush(), which the event loop calls after each dispatch: sent from inside
+// a method they would go out before its reply, and the caller — waiting for
+// the reply — would pay for their routing through the bus.
 class BusNotifier final : public Notifier {
 public:
     explicit BusNotifier(sdbus::IObject& object) : object_(object) {}
-    void endpointsChanged() override;
+    void endpointsChanged() override { endpointsChanged_ = true; }
     void propertiesChanged(const std::vector<std::string>& names) override;
+    void flush();
 
 private:
     sdbus::IObject& object_;
-};
-
-// Until polkit comes (its own issue): only uid 0 may change anything, as
-// the bus policy also says.
-class RootOnlyAuthorizer final : public Authorizer {
-public:
-    explicit RootOnlyAuthorizer(sdbus::IObject& object) : object_(object) {}
-    void authorizeChange(const char* what) override;
-
-private:
-    sdbus::IObject& object_;
+    bool endpointsChanged_ = false;
+    std::vector<std::string> changedProperties_;
 };
 
 }  // namespace mptcp::dbus

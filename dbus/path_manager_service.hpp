@@ -48,6 +48,10 @@ public:
     void setEnabled(bool value);
     static std::string version();
 
+    // For the changing methods that live outside this class (managed
+    // interfaces): the same check, before anything else happens.
+    void authorizeChange(const char* what) { authorizer_.authorizeChange(what); }
+
 private:
     // Writes the given limits and announces the properties that changed.
     void changeLimits(const char* what, std::optional<std::uint32_t> subflows,

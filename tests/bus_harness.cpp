@@ -487,7 +487,9 @@ void BusHarness::startDaemon()
     const std::string daemon = requiredEnv("MPTCP_PATHMANAGERD");
     const int log = openLog(dir_ + "/" + kDaemonLog);
     ChildSpec spec;
-    spec.argv = {daemon};
+    // The managed interfaces' state in the test's own directory, never the
+    // host's /run (it outlives a restartDaemon(), as /run would).
+    spec.argv = {daemon, "--state-file=" + dir_ + "/managed.state"};
     spec.env = environmentWithBus(busAddress_);
     spec.stdoutFd = log;
     spec.stderrFd = log;

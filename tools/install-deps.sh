@@ -18,6 +18,13 @@ PACKAGES=(
     # bus tests, kernel tests, tools/run-service.sh: private dbus-daemon,
     # dbus-send, busctl, ip, unshare/nsenter
     dbus-daemon dbus-bin systemd iproute2 util-linux
+    # end-to-end test (tests/e2e): a real NetworkManager and its dispatcher,
+    # run only inside the test's own namespaces (no daemon is started here)
+    network-manager
+    # authorization tests: polkit mocked on the private bus (Debian's python3)
+    python3-dbusmock
+    # fuzzers (libFuzzer comes with clang's runtime libraries)
+    clang libclang-rt-14-dev
     # formatting check
     clang-format
 )

@@ -185,7 +185,7 @@ log "private system bus: $ADDRESS (dbus-daemon pid $BUS_PID)"
 
 # ------------------------------------------------------------------ service ---
 DBUS_SYSTEM_BUS_ADDRESS=$ADDRESS setpriv --pdeathsig TERM -- \
-    nsenter --net="$NETNS" -- "$DAEMON" >"$WORK/mptcp-pathmanagerd.log" 2>&1 &
+    nsenter --net="$NETNS" -- "$DAEMON" --state-file="$WORK/managed.state" >"$WORK/mptcp-pathmanagerd.log" 2>&1 &
 DAEMON_PID=$!
 owned=0
 deadline=$((SECONDS + TIMEOUT))
