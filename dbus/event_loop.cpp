@@ -50,7 +50,6 @@ int EventLoop::run()
     for (;;) {
         // Drain everything sd-bus already has queued before sleeping.
         while (bus_.processPendingRequest()) {
-            dispatched();
         }
         const auto poll = bus_.getEventLoopPollData();
         int timeoutMs = -1;
@@ -87,7 +86,6 @@ int EventLoop::run()
                 if (it != readers_.end()) {
                     auto fn = it->fn;
                     fn();
-                    dispatched();
                 }
             }
         }

@@ -27,11 +27,6 @@ public:
     void addReader(int fd, std::function<void()> fn, std::function<bool()> wanted = {});
     void removeReader(int fd);
 
-    // fn runs after every dispatch: each bus request handled, each reader
-    // run. The notifier sends its deferred signals here, so that a method's
-    // reply leaves before the signals it caused.
-    void afterDispatch(std::function<void()> fn) { afterDispatch_.push_back(std::move(fn)); }
-
     // Runs until a signal arrives (returns its number). Throws sdbus::Error
     // when the bus connection is lost.
     int run();
@@ -45,14 +40,6 @@ private:
     sdbus::IConnection& bus_;
     int signalFd_ = -1;
     std::vector<Reader> readers_;
-    std::vector<std::function<void()>> afterDispatch_;
-
-    void dispatched()
-    {
-        for (auto& fn : afterDispatch_) {
-            fn();
-        }
-    }
 };
 
 }  // namespace mptcp::dbus

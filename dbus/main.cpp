@@ -157,7 +157,6 @@ int main(int argc, char** argv)
         mptcp::dbus::PathManagerAdaptor adaptor(*object, service, monitor, interfaces);
         object->finishRegistration();
         mptcp::dbus::EventLoop loop(*bus);
-        loop.afterDispatch([&notifier] { notifier.flush(); });
         if (events) {
             loop.addReader(
                 monitor.fd(), [&monitor] { monitor.onReadable(); }, [&monitor] { return monitor.wantsInput(); });

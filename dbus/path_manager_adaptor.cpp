@@ -2,7 +2,6 @@
 
 #include "dbus_errors.hpp"
 
-#include <algorithm>
 #include <cstdio>
 
 namespace mptcp::dbus {
@@ -125,33 +124,21 @@ std::string PathManagerAdaptor::Version()
 // A signal that cannot be queued must not turn a change the kernel already
 // made into an error reply: the caller would retry a done deed. Say so in
 // the log instead.
-void BusNotifier::propertiesChanged(const std::vector<std::string>& names)
+void BusNotifier::endpointsChanged()
 {
-    for (const auto& name : names) {
-        if (std::find(changedProperties_.begin(), changedProperties_.end(), name) == changedProperties_.end()) {
-            changedProperties_.push_back(name);
-        }
+    try {
+        object_.emitSignal("EndpointsChanged").onInterface(org::mptcp::PathManager_adaptor::INTERFACE_NAME);
+    } catch (const sdbus::Error& e) {
+        std::fprintf(stderr, "warning: cannot emit EndpointsChanged: %s\n", e.what());
     }
 }
 
-void BusNotifier::flush()
+void BusNotifier::propertiesChanged(const std::vector<std::string>& names)
 {
-    if (endpointsChanged_) {
-        endpointsChanged_ = false;
-        try {
-            object_.emitSignal("EndpointsChanged").onInterface(org::mptcp::PathManager_adaptor::INTERFACE_NAME);
-        } catch (const sdbus::Error& e) {
-            std::fprintf(stderr, "warning: cannot emit EndpointsChanged: %s\n", e.what());
-        }
-    }
-    if (!changedProperties_.empty()) {
-        const auto names = std::move(changedProperties_);
-        changedProperties_.clear();
-        try {
-            object_.emitPropertiesChangedSignal(org::mptcp::PathManager_adaptor::INTERFACE_NAME, names);
-        } catch (const sdbus::Error& e) {
-            std::fprintf(stderr, "warning: cannot emit PropertiesChanged: %s\n", e.what());
-        }
+    try {
+        object_.emitPropertiesChangedSignal(org::mptcp::PathManager_adaptor::INTERFACE_NAME, names);
+    } catch (const sdbus::Error& e) {
+        std::fprintf(stderr, "warning: cannot emit PropertiesChanged: %s\n", e.what());
     }
 }
 

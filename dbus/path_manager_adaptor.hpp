@@ -57,22 +57,17 @@ private:
     InterfaceManager& interfaces_;
 };
 
-// Notifier over the object's signals.
-// Notifier over the object's signals. The signals are held back until
-// flush(), which the event loop calls after each dispatch: sent from inside
-// a method they would go out before its reply, and the caller — waiting for
-// the reply — would pay for their routing through the bus.
+// Notifier over the object's signals. They go out at once, before the
+// reply of the method that caused them: a caller that has its reply has
+// its signals too.
 class BusNotifier final : public Notifier {
 public:
     explicit BusNotifier(sdbus::IObject& object) : object_(object) {}
-    void endpointsChanged() override { endpointsChanged_ = true; }
+    void endpointsChanged() override;
     void propertiesChanged(const std::vector<std::string>& names) override;
-    void flush();
 
 private:
     sdbus::IObject& object_;
-    bool endpointsChanged_ = false;
-    std::vector<std::string> changedProperties_;
 };
 
 }  // namespace mptcp::dbus
