@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <thread>
@@ -115,6 +116,20 @@ void PolkitMock::grant(const std::vector<std::string>& actions)
     auto connection = sdbus::createSessionBusConnectionWithAddress(busAddress_);
     auto mock = sdbus::createProxy(*connection, kPolkitName, "/org/freedesktop/PolicyKit1/Authority");
     mock->callMethod("SetAllowed").onInterface("org.freedesktop.DBus.Mock").withArguments(actions);
+}
+
+void PolkitMock::grantOnlyInteractiveChecksOfBusNames()
+{
+    auto connection = sdbus::createSessionBusConnectionWithAddress(busAddress_);
+    auto mock = sdbus::createProxy(*connection, kPolkitName, "/org/freedesktop/PolicyKit1/Authority");
+    // dbusmock's AddMethod replaces the template's method; args are
+    // (subject, action_id, details, flags, cancellation_id).
+    mock->callMethod("AddMethod")
+        .onInterface("org.freedesktop.DBus.Mock")
+        .withArguments(std::string("org.freedesktop.PolicyKit1.Authority"), std::string("CheckAuthorization"),
+                       std::string("(sa{sv})sa{ss}us"), std::string("(bba{ss})"),
+                       std::string("ret = (args[3] == 1 and args[0][0] == 'system-bus-name' and "
+                                   "str(args[0][1]['name']).startswith(':'), args[3] != 1, {})"));
 }
 
 void PolkitMock::stop()

@@ -27,6 +27,11 @@ public:
 
     // The actions CheckAuthorization grants from now on (none at first).
     void grant(const std::vector<std::string>& actions);
+    // From now on CheckAuthorization grants exactly the calls that ask
+    // about a unique bus name ("system-bus-name") and allow user
+    // interaction (flags = 1), whatever the action: what polkit would do
+    // once the user typed the password.
+    void grantOnlyInteractiveChecksOfBusNames();
     // Ends the mock (by pid) and waits until its name is gone from the bus.
     void stop();
 
