@@ -187,20 +187,7 @@ inner_main() {
   <listen>unix:path=/run/dbus/system_bus_socket</listen>
   <auth>EXTERNAL</auth>
   <servicedir>$W/services</servicedir>
-  <policy context="default">
-    <allow user="*"/>
-    <deny own="*"/>
-    <deny send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_requested_reply="true" send_type="method_return"/>
-    <allow send_requested_reply="true" send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Introspectable"/>
-  </policy>
+  <include>$MPTCP_TEST_BUS_DEFAULTS</include>
   <policy user="root">
     <allow own="*"/>
     <allow send_destination="*"/>
@@ -479,7 +466,7 @@ skip() {
     exit 77
 }
 
-for v in MPTCP_PATHMANAGERD MPTCP_DISPATCH_HOOK MPTCP_TEST_POLICY MPTCP_NM_DROPIN MPTCP_DISPATCHER_CONF; do
+for v in MPTCP_PATHMANAGERD MPTCP_DISPATCH_HOOK MPTCP_TEST_POLICY MPTCP_TEST_BUS_DEFAULTS MPTCP_NM_DROPIN MPTCP_DISPATCHER_CONF; do
     if [ -z "${!v:-}" ]; then
         echo "FAIL: $v is not set (run this test through meson test)"
         exit 1
