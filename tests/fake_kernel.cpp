@@ -416,6 +416,18 @@ struct FakeKernel::Request {
         return out;
     }
 
+    // What every command that takes an endpoint does first: the ATTR_ADDR
+    // nest must be there (GENL_REQ_ATTR_CHECK), then it is parsed. `nest`
+    // is kept for the offsets of later refusals.
+    std::optional<Outcome> parseAddrAttr(bool requireFamily, const nlattr*& nest, Endpoint& entry) const
+    {
+        nest = attrs[proto::ATTR_ADDR];
+        if (nest == nullptr) {
+            return missing(proto::ATTR_ADDR);
+        }
+        return parseEntry(nest, requireFamily, entry);
+    }
+
     // mptcp_pm_parse_entry(). Lengths were checked by the policy already.
     std::optional<Outcome> parseEntry(const nlattr* nest, bool requireFamily, Endpoint& entry) const
     {
@@ -611,12 +623,9 @@ FakeKernel::Outcome FakeKernel::controller(const Request& req) const
 // mptcp_pm_nl_add_addr_doit(): flag rules, then the listener, then the table.
 FakeKernel::Outcome FakeKernel::addAddr(const Request& req)
 {
-    const nlattr* nest = req.attrs[proto::ATTR_ADDR];
-    if (nest == nullptr) {
-        return req.missing(proto::ATTR_ADDR);
-    }
+    const nlattr* nest = nullptr;
     Endpoint entry;
-    if (auto refused = req.parseEntry(nest, /*requireFamily=*/true, entry)) {
+    if (auto refused = req.parseAddrAttr(/*requireFamily=*/true, nest, entry)) {
         return std::move(*refused);
     }
     if (entry.port != 0 && !usesPort(entry.flags)) {
@@ -722,12 +731,9 @@ int FakeKernel::listenError(const Endpoint& entry) const
 // mptcp_pm_nl_del_addr_doit(): by id only; any address is ignored.
 FakeKernel::Outcome FakeKernel::delAddr(const Request& req)
 {
-    const nlattr* nest = req.attrs[proto::ATTR_ADDR];
-    if (nest == nullptr) {
-        return req.missing(proto::ATTR_ADDR);
-    }
+    const nlattr* nest = nullptr;
     Endpoint wanted;
-    if (auto refused = req.parseEntry(nest, /*requireFamily=*/false, wanted)) {
+    if (auto refused = req.parseAddrAttr(/*requireFamily=*/false, nest, wanted)) {
         return std::move(*refused);
     }
     // Id 0 names the initial subflow of live connections, never an entry:
@@ -747,12 +753,9 @@ FakeKernel::Outcome FakeKernel::delAddr(const Request& req)
 // mptcp_pm_nl_get_addr_doit(): by id only.
 FakeKernel::Outcome FakeKernel::getAddr(const Request& req) const
 {
-    const nlattr* nest = req.attrs[proto::ATTR_ADDR];
-    if (nest == nullptr) {
-        return req.missing(proto::ATTR_ADDR);
-    }
+    const nlattr* nest = nullptr;
     Endpoint wanted;
-    if (auto refused = req.parseEntry(nest, /*requireFamily=*/false, wanted)) {
+    if (auto refused = req.parseAddrAttr(/*requireFamily=*/false, nest, wanted)) {
         return std::move(*refused);
     }
     const auto it = findById(endpoints_, wanted.id);
@@ -827,12 +830,9 @@ FakeKernel::Outcome FakeKernel::getLimits(const Request& req) const
 // request carries.
 FakeKernel::Outcome FakeKernel::setFlags(const Request& req)
 {
-    const nlattr* nest = req.attrs[proto::ATTR_ADDR];
-    if (nest == nullptr) {
-        return req.missing(proto::ATTR_ADDR);
-    }
+    const nlattr* nest = nullptr;
     Endpoint wanted;
-    if (auto refused = req.parseEntry(nest, /*requireFamily=*/false, wanted)) {
+    if (auto refused = req.parseAddrAttr(/*requireFamily=*/false, nest, wanted)) {
         return std::move(*refused);
     }
     auto it = endpoints_.end();
