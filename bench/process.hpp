@@ -4,6 +4,8 @@
 // the benchmark dies, so nothing it started outlives it.
 #pragma once
 
+#include "find_executable.hpp"
+
 #include <sys/types.h>
 
 #include <chrono>
@@ -39,8 +41,8 @@ struct RunResult {
 // captureOutput, stderr to options.logPath.
 RunResult runProcess(SpawnOptions options, std::chrono::milliseconds timeout, bool captureOutput = false);
 
-// The path of an executable, or "" when there is none.
-std::string findExecutable(const std::string& name);
+// The path of an executable, or "" when there is none (tests/).
+using ::mptcp::findExecutable;
 
 // Pins every thread of pid to cpu, or lets it run anywhere (nullopt).
 // Returns false if the process is gone.

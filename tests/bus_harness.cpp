@@ -1,5 +1,7 @@
 #include "bus_harness.hpp"
 
+#include "find_executable.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -50,23 +52,6 @@ std::string requiredEnv(const char* name)
         fail(std::string(name) + " is not set (run the test through `meson test`)");
     }
     return value;
-}
-
-// The path of an executable as execve() needs it, or "" if there is none.
-std::string findExecutable(const std::string& name)
-{
-    if (name.find('/') != std::string::npos) {
-        return access(name.c_str(), X_OK) == 0 ? name : "";
-    }
-    const char* path = std::getenv("PATH");
-    std::istringstream dirs(path != nullptr ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-    for (std::string dir; std::getline(dirs, dir, ':');) {
-        const std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
-        if (access(candidate.c_str(), X_OK) == 0) {
-            return candidate;
-        }
-    }
-    return "";
 }
 
 std::string readFile(const std::string& path)
