@@ -229,16 +229,42 @@
         return data && data[USER_KEY] !== undefined ? data[USER_KEY] : "default";
     }
 
+    // The flag list as the hook reads it, in the contract's order, or an
+    // Error saying why the hook would refuse it: nothing is stored then.
+    const FLAG_ORDER = ["signal", "subflow", "backup", "fullmesh", "laminar"];
+    function canonicalFlags(text) {
+        const names = text.split(/[\s,]+/).filter(Boolean);
+        if (names.length === 0 || (names.length === 1 && names[0] === "default"))
+            return null;
+        if (names.length === 1 && names[0] === "none")
+            return "none";
+        for (const n of names) {
+            if (n === "none" || n === "default")
+                throw new Error(`"${n}" stands alone: it cannot be combined with flags`);
+            if (FLAG_ORDER.indexOf(n) < 0)
+                throw new Error(`unknown flag "${n}" (known: ${FLAG_ORDER.join(", ")}, or none, or default)`);
+        }
+        if (names.indexOf("signal") >= 0 && names.indexOf("fullmesh") >= 0)
+            throw new Error("flags signal and fullmesh cannot be combined");
+        return FLAG_ORDER.filter(n => names.indexOf(n) >= 0).join(",");
+    }
+
     function setProfileFlags(path, id, text) {
-        const wanted = text.trim();
+        let wanted;
+        try {
+            wanted = canonicalFlags(text);
+        } catch (ex) {
+            showError(ex);
+            return Promise.resolve();
+        }
         const p = nm.call(path, "org.freedesktop.NetworkManager.Settings.Connection", "GetSettings", [], { type: "" })
                 .then(([settings]) => {
                     const user = settings.user || {};
                     const data = Object.assign({}, user.data ? plain(user.data) : {});
-                    if (wanted === "" || wanted === "default")
+                    if (wanted === null)
                         delete data[USER_KEY];
                     else
-                        data[USER_KEY] = wanted.split(/[\s,]+/).filter(Boolean).join(",");
+                        data[USER_KEY] = wanted;
                     user.data = cockpit.variant("a{ss}", data);
                     settings.user = user;
                     // TO_DISK (0x1): saved as the profile's keyfile.

@@ -282,7 +282,12 @@ def start_everything(work, procs):
         "busctl", f"--address={address}", "call", "org.freedesktop.DBus", "/org/freedesktop/DBus",
         "org.freedesktop.DBus", "NameHasOwner", "s", NAME).stdout)
     os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = address
+    return start_browser(work, procs)
 
+
+def start_browser(work, procs):
+    """cockpit-ws and chromium on the bus of DBUS_SYSTEM_BUS_ADDRESS; the page loaded."""
+    env = dict(os.environ)
     # The page from the source tree, where cockpit-bridge looks for packages;
     # base1 (cockpit.js) from the system. No /etc/cockpit of the host.
     data = os.path.join(work, "data")
@@ -492,8 +497,87 @@ def scenarios(page, procs):
     return c.failed == 0
 
 
+def profiles_mode(keyfile, address, iface):
+    """Run by tests/e2e/nm_e2e.sh inside its namespaces, on its private bus
+    with a real NetworkManager and the hook: the profile control of the
+    active profile mp-default, checked in its keyfile and in the kernel."""
+    import re
+    from selenium.webdriver.common.keys import Keys
+    work = tempfile.mkdtemp(prefix="mptcp-cockpit-profiles.")
+    os.chmod(work, 0o755)
+    procs = Processes(work)
+    driver = None
+    c = Checks()
+    try:
+        driver = start_browser(work, procs)
+        page = Page(driver)
+        control = "MPTCP flags for mp-default"
+
+        def has_ep(flags):
+            return re.search(rf"^{re.escape(address)} id \d+ {flags} dev {iface} *$", endpoints(), re.M)
+
+        def row_shows(text):
+            # Out of the input, the page rebuilds the row from what NetworkManager stored.
+            driver.find_element(page.By.TAG_NAME, "h1").click()
+            return page.find("textbox", control).get_attribute("value") == text
+
+        def read():
+            wait_until("the profile's control, showing default", lambda: row_shows("default"))
+            assert "nm0" in page.table_text("Connection profiles")
+        c.check("Connection profiles: mp-default, active on its device, flags default", read)
+
+        def set_flags():
+            page.fill("textbox", control, "subflow,backup")
+            page.find("textbox", control).send_keys(Keys.ENTER)
+            wait_until("the keyfile's user data",
+                       lambda: "mptcp-pathmanager.flags=subflow,backup" in open(keyfile).read().splitlines())
+            wait_until("subflow backup endpoint (the hook ran on the reapply)", lambda: has_ep("subflow backup"))
+            wait_until("the control showing the stored flags", lambda: row_shows("subflow,backup"))
+            assert not page.alert().is_displayed(), page.alert().text
+        c.check("MPTCP flags for mp-default: saved to disk, reapplied, the endpoints follow", set_flags)
+
+        def default():
+            page.fill("textbox", control, "default")
+            page.find("textbox", control).send_keys(Keys.ENTER)
+            wait_until("no user data in the keyfile", lambda: "mptcp-pathmanager.flags" not in open(keyfile).read())
+            wait_until("the built-in subflow endpoint again", lambda: has_ep("subflow"))
+            wait_until("the control showing default", lambda: row_shows("default"))
+        c.check("default removes the key; the built-in flags apply again", default)
+
+        def refused():
+            page.fill("textbox", control, "signal,fullmesh")
+            page.find("textbox", control).send_keys(Keys.ENTER)
+            alert = page.alert()
+            wait_until("the alert", lambda: alert.is_displayed() and alert.text.strip())
+            log("  the alert says:", alert.text)
+            assert "mptcp-pathmanager.flags" not in open(keyfile).read()
+        c.check("flags the hook would refuse are refused, with the reason in the alert", refused)
+
+        def no_console_errors():
+            severe = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+            assert not severe, f"JavaScript errors: {severe}"
+        c.check("no JavaScript errors in the console", no_console_errors)
+    except Exception:  # noqa: BLE001
+        traceback.print_exc(file=sys.stdout)
+        c.failed += 1
+    finally:
+        if driver is not None:
+            try:
+                driver.quit()
+            except Exception:  # noqa: BLE001
+                pass
+        if c.failed:
+            print(f"----- cockpit-ws (last lines) -----\n{procs.tail('cockpit-ws')}")
+        procs.stop_all()
+        shutil.rmtree(work, ignore_errors=True)
+    log(f"{c.count} checks, {c.failed} failed")
+    sys.exit(0 if c.failed == 0 else 1)
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "__inner":
         inner()
+    elif len(sys.argv) == 5 and sys.argv[1] == "--profiles":
+        profiles_mode(*sys.argv[2:])
     else:
         outer()

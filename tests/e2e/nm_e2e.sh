@@ -36,6 +36,8 @@
 #   7. `mptcpctl profile set` stores a profile's flags through libnm (the
 #      keyfile has them), reapplies it and the hook changes the endpoints;
 #      `default` removes them; an unknown profile is an error (run before 6);
+#   8. the same through the Cockpit page's control in a headless chromium
+#      (tests/cockpit/page_test.py --profiles; run before 6);
 #   6. the service stopped and not activatable: the hook says so and exits
 #      0 at once (the bus answers ServiceUnknown; no timeout);
 #   and an endpoint an administrator added without a device survives it all.
@@ -444,6 +446,29 @@ END_OF_PROFILE
     check "mp-default deactivates" down mp-default
     check "no endpoint left on $IFACE" wait_for $WAIT none_on_iface
 
+    # ------------------------------- 8. the Cockpit page's profile control
+    log "scenario 8: the Cockpit page sets mp-default's flags (cockpit-ws + headless chromium)"
+    if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import selenium' 2>/dev/null &&
+        command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v cockpit-bridge >/dev/null; then
+        local took="$IFACE reapply (connection \"mp-default\"): managed with flags subflow,backup (from the connection's user data"
+        took_count() { grep -cF "mptcp-pathmanager-dispatch: $took" "$BUSLOG" || true; }
+        local took_before
+        took_before=$(took_count)
+        took_more() { [ "$(took_count)" -gt "$took_before" ]; }
+        check "mp-default activates" up mp-default
+        check "built-in subflow endpoint for $V4_NEW" wait_for $WAIT has_ep "$V4_NEW" subflow
+        check "the page's profile control: set, default, refused (see its lines above)" \
+            /usr/bin/python3 "$MPTCP_COCKPIT_PAGE_TEST" --profiles "$keyfile" "$V4_NEW" "$IFACE"
+        sed -n '/^--- the page.s profile control/,/^---/p' "$W/checks.out" | sed 's/^/    /'
+        check "the hook took the page's flags on a reapply of its own" took_more
+        check "mp-default deactivates" down mp-default
+        check "no endpoint left on $IFACE" wait_for $WAIT none_on_iface
+    elif [ "${CI:-}" = true ]; then
+        check "chromium, chromedriver, cockpit and python3-selenium are installed (CI)" false
+    else
+        log "SKIP scenario 8: chromium, chromedriver, cockpit-bridge or python3-selenium missing"
+    fi
+
     # ----------------------------------- 6. the service gone for good
     log "scenario 6: the service stopped and not activatable"
     rm -f "$W/services/org.mptcp.PathManager.service"
@@ -505,7 +530,7 @@ skip() {
     exit 77
 }
 
-for v in MPTCPCTL MPTCPCTL_PROFILE_HELPER MPTCP_PATHMANAGERD MPTCP_DISPATCH_HOOK MPTCP_TEST_POLICY MPTCP_TEST_BUS_DEFAULTS MPTCP_NM_DROPIN MPTCP_DISPATCHER_CONF; do
+for v in MPTCP_COCKPIT_PAGE MPTCP_COCKPIT_PAGE_TEST MPTCPCTL MPTCPCTL_PROFILE_HELPER MPTCP_PATHMANAGERD MPTCP_DISPATCH_HOOK MPTCP_TEST_POLICY MPTCP_TEST_BUS_DEFAULTS MPTCP_NM_DROPIN MPTCP_DISPATCHER_CONF; do
     if [ -z "${!v:-}" ]; then
         echo "FAIL: $v is not set (run this test through meson test)"
         exit 1
