@@ -436,10 +436,14 @@ def scenarios(page, procs):
         options = ["2", "owner", "s", "test-owner", "source", "s", "set by the browser test"]
         with_source = busctl("call", NAME, OBJ, NAME, "ManageInterface", "sasa{sv}", "lo", "1", "subflow", *options,
                              check=False).returncode == 0
-        if not with_source:  # a service without the `source` option yet
+        if not with_source:  # a service without the `source` option yet, and only that
+            refusal = busctl("call", NAME, OBJ, NAME, "ManageInterface", "sasa{sv}", "lo", "1", "subflow", *options,
+                             check=False).stderr
+            assert 'unknown option "source"' in refusal, refusal
             busctl("call", NAME, OBJ, NAME, "ManageInterface", "sasa{sv}", "lo", "1", "subflow", "1", "owner", "s",
                    "test-owner")
         wait_until("lo in Managed interfaces", lambda: "lo subflow test-owner" in page.table_text("Managed interfaces"))
+        log("  the service " + ("takes" if with_source else "does not take yet") + " the option source")
         if with_source:
             assert "set by the browser test" in page.table_text("Managed interfaces")
         busctl("call", NAME, OBJ, NAME, "ReleaseInterface", "s", "lo")
@@ -462,9 +466,11 @@ def scenarios(page, procs):
             conn, _ = server.accept()
             wait_until("ConnectionEstablished in MPTCP events", lambda: "ConnectionEstablished" in page.events())
             if service_offers("org.mptcp.PathManager.Connections"):
+                log("  the service has the Connections interface: the table must list the connection")
                 wait_until("the connection in MPTCP connections",
                            lambda: f"127.0.0.1:{port}" in page.table_text("MPTCP connections"))
             else:
+                log("  the service has no Connections interface: the table must say so")
                 wait_until("MPTCP connections: not available", lambda: "not available" in
                            page.table_text("MPTCP connections"))
             client.close()
