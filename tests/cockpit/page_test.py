@@ -86,6 +86,7 @@ class Processes:
     def __init__(self, work):
         self.work = work
         self.procs = []
+        self.pid_files = []  # processes started for the test by others (a wrapper)
 
     def start(self, name, argv, env=None):
         out = open(os.path.join(self.work, name + ".log"), "w")
@@ -94,6 +95,11 @@ class Processes:
         return p
 
     def stop_all(self):
+        for path in self.pid_files:
+            try:
+                os.kill(int(open(path).read().strip()), signal.SIGTERM)
+            except (OSError, ValueError):
+                pass
         for name, p in reversed(self.procs):
             if p.poll() is None:
                 p.terminate()
@@ -229,18 +235,28 @@ class Checks:
             traceback.print_exc(limit=3, file=sys.stdout)
 
 
+def world_reachable_tmp():
+    """A temporary directory every user can reach: the bus socket and the
+    page must be open to the bridge that runs as nobody."""
+    for base in (tempfile.gettempdir(), "/var/tmp"):
+        if os.stat(base).st_mode & 0o001:
+            return base
+    return "/var/tmp"
+
+
 def inner():
-    work = tempfile.mkdtemp(prefix="mptcp-cockpit-test.")
+    work = tempfile.mkdtemp(prefix="mptcp-cockpit-test.", dir=world_reachable_tmp())
     os.chmod(work, 0o755)
     procs = Processes(work)
     driver = None
     try:
         run("ip", "link", "set", "lo", "up")
         driver = start_everything(work, procs)
+        driver.unprivileged_url = start_unprivileged_cockpit(work, procs)
         ok = scenarios(Page(driver), procs)
     except Exception:  # noqa: BLE001
         traceback.print_exc(file=sys.stdout)
-        for name in ("dbus-daemon", "mptcp-pathmanagerd", "cockpit-ws", "chromedriver"):
+        for name in ("dbus-daemon", "mptcp-pathmanagerd", "cockpit-ws", "cockpit-ws-nobody", "chromedriver"):
             print(f"----- {name} (last lines) -----\n{procs.tail(name)}")
         ok = False
     finally:
@@ -292,7 +308,8 @@ def start_browser(work, procs):
     # base1 (cockpit.js) from the system. No /etc/cockpit of the host.
     data = os.path.join(work, "data")
     os.makedirs(os.path.join(data, "cockpit"))
-    os.symlink(os.path.abspath(os.environ["MPTCP_COCKPIT_PAGE"]), os.path.join(data, "cockpit", "mptcp-pathmanager"))
+    # A copy, not a link: the bridge that runs as nobody must read it too.
+    shutil.copytree(os.environ["MPTCP_COCKPIT_PAGE"], os.path.join(data, "cockpit", "mptcp-pathmanager"))
     os.makedirs(os.path.join(work, "config"))
     os.makedirs(os.path.join(work, "home"))
     ws_env = dict(env, XDG_DATA_DIRS=f"{data}:/usr/share", XDG_CONFIG_DIRS=os.path.join(work, "config"),
@@ -322,6 +339,53 @@ def start_browser(work, procs):
     driver.get(f"http://127.0.0.1:{port}/cockpit/@localhost/mptcp-pathmanager/index.html")
     wait_until("the page to load", lambda: driver.find_element("css selector", "body").get_attribute("data-loaded"))
     return driver
+
+
+def start_unprivileged_cockpit(work, procs):
+    """A second Cockpit whose bridge runs as nobody: a user without
+    administrative access. Its changes are the service's to refuse (no
+    polkit on this bus grants them). Returns the page's URL."""
+    run_dir = os.path.join(work, "run-nobody")
+    os.mkdir(run_dir, 0o700)
+    os.chown(run_dir, 65534, 65534)
+    # The bridge needs a session bus and would start an ssh-agent without
+    # SSH_AUTH_SOCK (which crashes cockpit-bridge 287 for a user whose home
+    # does not exist): give it a session bus of the test's own, whose PID is
+    # recorded so that the test stops it.
+    wrapper = os.path.join(work, "bridge-as-nobody")
+    with open(wrapper, "w") as f:
+        f.write(f"""#!/bin/sh
+export XDG_RUNTIME_DIR={run_dir} SSH_AUTH_SOCK={run_dir}/no-ssh-agent
+exec setpriv --reuid=65534 --regid=65534 --clear-groups sh -c '
+dbus-daemon --session --nofork --nopidfile --address=unix:path={run_dir}/bus >/dev/null 2>&1 &
+echo $! >{run_dir}/session-bus.pid
+DBUS_SESSION_BUS_ADDRESS=unix:path={run_dir}/bus exec cockpit-bridge'
+""")
+    os.chmod(wrapper, 0o755)
+    port = free_port()
+    env = dict(os.environ, XDG_DATA_DIRS=f"{work}/data:/usr/share", XDG_CONFIG_DIRS=os.path.join(work, "config"))
+    procs.start("cockpit-ws-nobody", [cockpit_ws(), "--no-tls", "-a", "127.0.0.1", "-p", str(port),
+                                      f"--local-session={wrapper}"], env)
+    procs.pid_files.append(os.path.join(run_dir, "session-bus.pid"))
+
+    def ws_up():
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    wait_until("the second cockpit-ws", ws_up)
+    return f"http://127.0.0.1:{port}/cockpit/@localhost/mptcp-pathmanager/index.html"
+
+
+def service_error(*argv):
+    """The message of the error the service answers to the same call made
+    with dbus-send (ARGV: an optional user switch, "dbus-send", the method,
+    dbus-send's typed arguments)."""
+    i = argv.index("dbus-send")
+    r = run(*argv[:i], "dbus-send", "--system", "--print-reply", f"--dest={NAME}", OBJ, f"{NAME}.{argv[i + 1]}",
+            *argv[i + 2:], check=False)
+    assert r.returncode != 0, f"the same call through dbus-send did not fail: {r.stdout}"
+    first = r.stderr.strip().splitlines()[0]
+    assert first.startswith("Error "), r.stderr
+    return first.split(": ", 1)[1]
 
 
 def busctl(*args, check=True):
@@ -364,14 +428,13 @@ def scenarios(page, procs):
         before = endpoints()
         page.click("button", "Add endpoint")  # the same form again: the address is taken
         # The message exactly as the service words it for the same call.
-        expected = run("busctl", "--system", "call", NAME, OBJ, NAME, "AddEndpoint", "sqsuas", "192.0.2.1", "0",
-                       "lo", "5", "1", "subflow", check=False).stderr.strip()
-        assert expected, "the same call through busctl did not fail"
+        expected = service_error("dbus-send", "AddEndpoint", "string:192.0.2.1", "uint16:0", "string:lo",
+                                 "uint32:5", "array:string:subflow")
         alert = page.alert()
         wait_until("the alert", lambda: alert.is_displayed() and alert.text.strip())
         assert page.alert().get_attribute("role") == "alert"
         text = alert.text
-        assert expected.split("Call failed: ", 1)[-1] in text, f"alert {text!r}, service said {expected!r}"
+        assert expected in text, f"alert {text!r}, service said {expected!r}"
         assert endpoints() == before, "the table changed"
     c.check("a duplicate address: the service's message in the alert, nothing changed", duplicate)
 
@@ -488,6 +551,38 @@ def scenarios(page, procs):
                 order.index("ListenerCreated"), f"not newest first: {order}"
     c.check("a loopback MPTCP connection: its events newest first, the connections table", connection_and_events)
 
+    def unprivileged():
+        run("ip", "mptcp", "endpoint", "add", "203.0.113.5", "id", "42", "signal")
+        driver = page.driver
+        driver.get(driver.unprivileged_url)
+        wait_until("the page as nobody", lambda: driver.find_element("css selector", "body").get_attribute("data-loaded"))
+        wait_until("reading works without administrative access",
+                   lambda: "203.0.113.5" in page.table_text("MPTCP endpoints"))
+        before = endpoints()
+        page.fill("textbox", "Address", "192.0.2.77")
+        page.click("checkbox", "subflow")
+        page.click("button", "Add endpoint")
+        expected = service_error("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "dbus-send",
+                                 "AddEndpoint", "string:192.0.2.77", "uint16:0", "string:", "uint32:0",
+                                 "array:string:subflow")
+        assert expected, "the same call as nobody through busctl did not fail"
+        alert = page.alert()
+        def refused():
+            if not (alert.is_displayed() and expected in alert.text):
+                raise AssertionError(f"alert {alert.text!r} (shown: {alert.is_displayed()}), expected {expected!r}")
+            return True
+        wait_until("the refusal in the alert", refused)
+        log("  the alert says:", alert.text.splitlines()[0])
+        page.click("button", "Dismiss the message")
+        wait_until("the alert dismissed", lambda: not alert.is_displayed())
+        page.click("button", "Delete endpoint 42")
+        expected = service_error("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "dbus-send",
+                                 "DeleteEndpoint", "uint32:42", "string:")
+        wait_until("the delete refused too", refused)
+        assert endpoints() == before, "the kernel's table changed"
+    c.check("without administrative access: reading works, changes are refused with the service's message",
+            unprivileged)
+
     def no_console_errors():
         entries = page.driver.get_log("browser")
         severe = [e for e in entries if e.get("level") == "SEVERE"]
@@ -499,7 +594,8 @@ def scenarios(page, procs):
     log(f"{c.count} checks, {c.failed} failed")
     if c.failed:
         print(f"----- mptcp-pathmanagerd (last lines) -----\n{procs.tail('mptcp-pathmanagerd')}")
-        print(f"----- cockpit-ws (last lines) -----\n{procs.tail('cockpit-ws')}")
+        for name in ("cockpit-ws", "cockpit-ws-nobody"):
+            print(f"----- {name} (last lines) -----\n{procs.tail(name)}")
     return c.failed == 0
 
 
