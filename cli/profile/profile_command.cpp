@@ -29,7 +29,7 @@ std::variant<ProfileCommand, std::string> parseProfileCommand(std::span<const st
         return std::string("missing a command: show or set");
     }
     const std::string& verb = words[i++];
-    if (verb == "show" || verb == "list") {
+    if (verb == "show") {
         c.verb = ProfileCommand::Verb::Show;
         if (i < words.size()) {
             c.profile = words[i++];

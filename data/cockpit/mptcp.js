@@ -366,6 +366,10 @@
         if (refreshing)
             return Promise.resolve();
         refreshing = true;
+        // Subscribers are bus names, and every Cockpit page of a session
+        // shares the bridge's: another page's Unsubscribe (when it closed)
+        // ended this page's subscription too. Subscribing again is harmless.
+        call("Subscribe", []).catch(() => {});
         const reads = [readEndpoints(), readLimits(), readEnabled(), readManaged()].map(p => p.catch(ex => {
             $("service-state").textContent = "The MPTCP path manager service cannot be reached: " + ex.message;
             return "failed";
