@@ -16,8 +16,8 @@ Exit status: 0 pass, 1 fail, 77 skip (not root, a tool missing); under
 CI=true a skip is a failure.
 """
 import ctypes
-import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -424,6 +424,27 @@ def scenarios(page, procs):
         ep("button", "Delete endpoint 5")
     c.check("Add endpoint: the kernel has it, the table shows it", add)
 
+    def add_with_port():
+        # A port makes the kernel listen there: a local address (loopback).
+        page.fill("textbox", "Address", "127.0.0.1")
+        page.fill("textbox", "Interface", "")
+        page.fill("spinbutton", "ID", "")
+        page.fill("spinbutton", "Port", "8080")
+        page.click("checkbox", "subflow")  # off again
+        page.click("checkbox", "signal")
+        page.click("checkbox", "backup")
+        page.click("button", "Add endpoint")
+        wait_until("a signal endpoint with port 8080 in the kernel",
+                   lambda: re.search(r"^127\.0\.0\.1 port 8080 id \d+ signal backup *$", endpoints(), re.M))
+        # Back to the first endpoint's form for the duplicate below.
+        page.fill("spinbutton", "Port", "")
+        for flag in ("signal", "backup", "subflow"):
+            page.click("checkbox", flag)
+        page.fill("textbox", "Address", "192.0.2.1")
+        page.fill("textbox", "Interface", "lo")
+        page.fill("spinbutton", "ID", "5")
+    c.check("Add endpoint with a port and signal backup, no interface, the id the kernel's choice", add_with_port)
+
     def duplicate():
         before = endpoints()
         page.click("button", "Add endpoint")  # the same form again: the address is taken
@@ -603,7 +624,6 @@ def profiles_mode(keyfile, address, iface):
     """Run by tests/e2e/nm_e2e.sh inside its namespaces, on its private bus
     with a real NetworkManager and the hook: the profile control of the
     active profile mp-default, checked in its keyfile and in the kernel."""
-    import re
     from selenium.webdriver.common.keys import Keys
     work = tempfile.mkdtemp(prefix="mptcp-cockpit-profiles.")
     os.chmod(work, 0o755)
