@@ -142,7 +142,10 @@ std::string fullUsage()
                "Usage: mptcpctl [ OPTIONS ] { endpoint | limits | monitor | help } ...\n"
                "       The `ip mptcp` command line, through the org.mptcp.PathManager service.\n"
                "OPTIONS := { -j[son] | -p[retty] | -t[imestamp] | -ts[hort] | -V[ersion] | -h[elp] }\n") +
-           kCommandUsage;
+           kCommandUsage +
+           // NetworkManager profiles' flags (the helper mptcpctl-profile).
+           "\tmptcpctl profile show [ PROFILE ]\n"
+           "\tmptcpctl profile set PROFILE { FLAG-LIST | none | default }\n";
 }
 
 }  // namespace mptcp::cli

@@ -7,6 +7,7 @@
 #include "global_options.hpp"
 #include "monitor.hpp"
 #include "path_manager_bus.hpp"
+#include "profile_helper.hpp"
 
 #include <cstdio>
 #include <exception>
@@ -29,6 +30,9 @@ int run(const std::vector<std::string>& args)
         return 0;
     }
     const std::span<const std::string> words(args.begin() + static_cast<std::ptrdiff_t>(parsed.firstWord), args.end());
+    if (!words.empty() && words.front() == "profile") {
+        execProfileHelper(words.subspan(1), parsed.options);  // libnm lives there, not here
+    }
     const Command command = parseCommand(words, deviceExistsHere);
     if (command.action == Action::Usage) {
         std::fputs(kCommandUsage, stderr);

@@ -145,6 +145,7 @@ int main(int argc, char** argv)
         mptcp::dbus::BusAuthorityQueries authority(*object);
         mptcp::dbus::PolkitAuthorizer authorizer(authority);
         mptcp::dbus::PathManagerService service(pm, enabled, notifier, authorizer);
+        notifier.readValuesFrom(service);
         // The kernel's events as signals, while someone listens; a peer
         // that leaves the bus is unsubscribed.
         mptcp::dbus::BusEventSignals eventSignals(*object, *bus, *names);

@@ -65,9 +65,13 @@ public:
     explicit BusNotifier(sdbus::IObject& object) : object_(object) {}
     void endpointsChanged() override;
     void propertiesChanged(const std::vector<std::string>& names) override;
+    // Where PropertiesChanged takes the new values from; without it the
+    // signal names the properties as invalidated.
+    void readValuesFrom(PathManagerService& service) { values_ = &service; }
 
 private:
     sdbus::IObject& object_;
+    PathManagerService* values_ = nullptr;
 };
 
 }  // namespace mptcp::dbus
