@@ -3,6 +3,8 @@
 // plain values. Only the keys the service sent are in the maps.
 #pragma once
 
+#include "event_format.hpp"
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -10,11 +12,7 @@
 
 namespace mptcp::cli {
 
-struct InfoValue {
-    char type = 0;             // the D-Bus type: 's', 'b', 'y', 'q', 'u', 't'
-    std::string text;          // 's'
-    std::uint64_t number = 0;  // every other type ('b': 0 or 1)
-};
+// The same values as an event's info: type, number or text.
 using InfoMap = std::map<std::string, InfoValue>;
 
 struct ConnectionView {

@@ -67,11 +67,11 @@ TEST(ConnectionCommand, Refusals)
 
 InfoValue text(const std::string& s)
 {
-    return {'s', s, 0};
+    return InfoValue::of(s);
 }
 InfoValue number(char type, std::uint64_t n)
 {
-    return {type, "", n};
+    return InfoValue::of(n, type);
 }
 
 ConnectionView v6Connection()
