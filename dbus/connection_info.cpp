@@ -5,81 +5,140 @@
 namespace mptcp::dbus {
 namespace {
 
-template <typename T>
-void putIf(InfoDict& info, const char* key, const std::optional<T>& value)
+// Appends each key and value to a message, as the entries of an a{sv}.
+class MessageSink {
+public:
+    explicit MessageSink(sdbus::Message& msg) : msg_(msg) {}
+
+    template <typename T>
+    void put(const char* key, const T& value)
+    {
+        msg_.openDictEntry("sv");
+        msg_ << key;
+        msg_.openVariant(sdbus::signature_of<T>::str());
+        msg_ << value;
+        msg_.closeVariant();
+        msg_.closeDictEntry();
+    }
+
+private:
+    sdbus::Message& msg_;
+};
+
+// Collects them into a map of Variants.
+class MapSink {
+public:
+    template <typename T>
+    void put(const char* key, const T& value)
+    {
+        dict.emplace(key, sdbus::Variant(value));
+    }
+    InfoDict dict;
+};
+
+template <typename Sink, typename T>
+void putIf(Sink& sink, const char* key, const std::optional<T>& value)
 {
     if (value) {
-        info.emplace(key, sdbus::Variant(*value));
+        sink.put(key, *value);
     }
 }
 
-// Addresses, ports, state and the bound device: what both dicts share.
-void putSocketId(InfoDict& info, const diag::SocketId& id, InterfaceNames& names)
+template <typename Sink>
+void putSocketId(Sink& sink, const diag::SocketId& id, InterfaceNames& names)
 {
-    info.emplace("local-address", sdbus::Variant(id.local.toString()));
-    info.emplace("local-port", sdbus::Variant(id.localPort));
-    info.emplace("remote-address", sdbus::Variant(id.remote.toString()));
-    info.emplace("remote-port", sdbus::Variant(id.remotePort));
-    info.emplace("state", sdbus::Variant(std::string(diag::stateName(id.state))));
+    sink.put("local-address", id.local.toString());
+    sink.put("local-port", id.localPort);
+    sink.put("remote-address", id.remote.toString());
+    sink.put("remote-port", id.remotePort);
+    sink.put("state", std::string(diag::stateName(id.state)));
     // Only a socket bound to a device has one; the kernel does not report
     // the routed egress device.
     if (id.ifindex != 0) {
-        info.emplace("interface", sdbus::Variant(interfaceLabel(names, static_cast<std::int32_t>(id.ifindex))));
+        sink.put("interface", interfaceLabel(names, static_cast<std::int32_t>(id.ifindex)));
     }
 }
 
-}  // namespace
-
-InfoDict connectionInfo(const diag::Connection& c, InterfaceNames& names)
+template <typename Sink>
+void putConnection(Sink& sink, const diag::Connection& c, InterfaceNames& names)
 {
-    InfoDict info;
-    info.emplace("family", sdbus::Variant(static_cast<std::uint16_t>(c.id.family)));
-    putSocketId(info, c.id, names);
-    info.emplace("uid", sdbus::Variant(c.id.uid));
+    sink.put("family", static_cast<std::uint16_t>(c.id.family));
+    putSocketId(sink, c.id, names);
+    sink.put("uid", c.id.uid);
     if (!c.info) {
-        return info;
+        return;
     }
     const diag::MptcpInfo& i = *c.info;
     // subflows_total counts the initial subflow; older kernels count only
     // the additional ones.
-    info.emplace("subflows", sdbus::Variant(static_cast<std::uint32_t>(
-                                 i.subflowsTotal ? *i.subflowsTotal : static_cast<unsigned>(i.subflows) + 1)));
-    info.emplace("add-addr-signal", sdbus::Variant(static_cast<std::uint32_t>(i.addAddrSignal)));
-    info.emplace("add-addr-accepted", sdbus::Variant(static_cast<std::uint32_t>(i.addAddrAccepted)));
+    sink.put("subflows",
+             static_cast<std::uint32_t>(i.subflowsTotal ? *i.subflowsTotal : static_cast<unsigned>(i.subflows) + 1));
+    sink.put("add-addr-signal", static_cast<std::uint32_t>(i.addAddrSignal));
+    sink.put("add-addr-accepted", static_cast<std::uint32_t>(i.addAddrAccepted));
     if (i.localAddrUsed) {
-        info.emplace("local-addr-used", sdbus::Variant(static_cast<std::uint32_t>(*i.localAddrUsed)));
+        sink.put("local-addr-used", static_cast<std::uint32_t>(*i.localAddrUsed));
     }
     if (i.localAddrMax) {
-        info.emplace("local-addr-max", sdbus::Variant(static_cast<std::uint32_t>(*i.localAddrMax)));
+        sink.put("local-addr-max", static_cast<std::uint32_t>(*i.localAddrMax));
     }
-    info.emplace("fallback", sdbus::Variant((i.flags & diag::kMptcpInfoFallback) != 0));
-    putIf(info, "checksum", i.checksum);
-    putIf(info, "bytes-sent", i.bytesSent);
-    putIf(info, "bytes-received", i.bytesReceived);
-    putIf(info, "bytes-acked", i.bytesAcked);
-    putIf(info, "bytes-retransmitted", i.bytesRetransmitted);
-    putIf(info, "retransmits", i.retransmits);
-    return info;
+    sink.put("fallback", (i.flags & diag::kMptcpInfoFallback) != 0);
+    putIf(sink, "checksum", i.checksum);
+    putIf(sink, "bytes-sent", i.bytesSent);
+    putIf(sink, "bytes-received", i.bytesReceived);
+    putIf(sink, "bytes-acked", i.bytesAcked);
+    putIf(sink, "bytes-retransmitted", i.bytesRetransmitted);
+    putIf(sink, "retransmits", i.retransmits);
+}
+
+template <typename Sink>
+void putSubflow(Sink& sink, const diag::TcpSubflow& s, InterfaceNames& names)
+{
+    putSocketId(sink, s.id, names);
+    putIf(sink, "local-id", s.idLocal);
+    putIf(sink, "remote-id", s.idRemote);
+    if (s.flags) {
+        const std::uint32_t f = *s.flags;
+        sink.put("backup", (f & diag::kSubflowBackupLocal) != 0);
+        sink.put("remote-backup", (f & diag::kSubflowBackupRemote) != 0);
+        sink.put("join", (f & (diag::kSubflowJoinLocal | diag::kSubflowJoinRemote)) != 0);
+        sink.put("fully-established", (f & diag::kSubflowFullyEstablished) != 0);
+    }
+    putIf(sink, "rtt-us", s.rttUs);
+    putIf(sink, "bytes-sent", s.bytesSent);
+    putIf(sink, "bytes-received", s.bytesReceived);
+    putIf(sink, "retransmits", s.totalRetransmits);
+}
+
+}  // namespace
+
+void writeConnectionInfo(sdbus::Message& msg, const diag::Connection& c, InterfaceNames& names)
+{
+    msg.openContainer("{sv}");
+    MessageSink sink(msg);
+    putConnection(sink, c, names);
+    msg.closeContainer();
+}
+
+void writeSubflowInfo(sdbus::Message& msg, const diag::TcpSubflow& s, InterfaceNames& names)
+{
+    msg.openContainer("{sv}");
+    MessageSink sink(msg);
+    putSubflow(sink, s, names);
+    msg.closeContainer();
+}
+
+InfoDict connectionInfo(const diag::Connection& c, InterfaceNames& names)
+{
+    MapSink sink;
+    putConnection(sink, c, names);
+    return std::move(sink.dict);
 }
 
 InfoDict subflowInfo(const diag::TcpSubflow& s, InterfaceNames& names)
 {
-    InfoDict info;
-    putSocketId(info, s.id, names);
-    putIf(info, "local-id", s.idLocal);
-    putIf(info, "remote-id", s.idRemote);
-    if (s.flags) {
-        const std::uint32_t f = *s.flags;
-        info.emplace("backup", sdbus::Variant((f & diag::kSubflowBackupLocal) != 0));
-        info.emplace("remote-backup", sdbus::Variant((f & diag::kSubflowBackupRemote) != 0));
-        info.emplace("join", sdbus::Variant((f & (diag::kSubflowJoinLocal | diag::kSubflowJoinRemote)) != 0));
-        info.emplace("fully-established", sdbus::Variant((f & diag::kSubflowFullyEstablished) != 0));
-    }
-    putIf(info, "rtt-us", s.rttUs);
-    putIf(info, "bytes-sent", s.bytesSent);
-    putIf(info, "bytes-received", s.bytesReceived);
-    putIf(info, "retransmits", s.totalRetransmits);
-    return info;
+    MapSink sink;
+    putSubflow(sink, s, names);
+    return std::move(sink.dict);
 }
 
 }  // namespace mptcp::dbus

@@ -4,6 +4,7 @@
 #include "dbus_errors.hpp"
 
 #include <cstdio>
+#include <stdexcept>
 
 namespace mptcp::dbus {
 namespace {
@@ -18,43 +19,66 @@ namespace {
 
 }  // namespace
 
-std::vector<sdbus::Struct<uint32_t, std::map<std::string, sdbus::Variant>>> ConnectionsAdaptor::ListConnections()
+template <typename Result>
+void ConnectionsAdaptor::answer(const Result& result, const char* method,
+                                const std::function<void(sdbus::Message&)>& fill)
 {
-    return atBoundary("ListConnections", [&] {
+    try {
+        atBoundary(method, [&] {
+            // The generated code created the call as a MethodCall.
+            const auto* call = static_cast<const sdbus::MethodCall*>(object_.getCurrentlyProcessedMessage());
+            if (call == nullptr) {
+                throw std::logic_error("no call is being processed");
+            }
+            auto reply = call->createReply();
+            fill(reply);
+            reply.send();
+        });
+    } catch (const sdbus::Error& e) {
+        result.returnError(e);
+    }
+}
+
+void ConnectionsAdaptor::ListConnections(sdbus::Result<std::vector<sdbus::Struct<uint32_t, InfoDict>>>&& result)
+{
+    answer(result, "ListConnections", [&](sdbus::Message& reply) {
         const auto connections = reader_.list();
-        std::vector<sdbus::Struct<uint32_t, std::map<std::string, sdbus::Variant>>> out;
-        out.reserve(connections.size());
+        reply.openContainer("(ua{sv})");
         for (const auto& c : connections) {
-            out.emplace_back(c.info->token, connectionInfo(c, names_));
+            reply.openStruct("ua{sv}");
+            reply << c.info->token;
+            writeConnectionInfo(reply, c, names_);
+            reply.closeStruct();
         }
-        return out;
+        reply.closeContainer();
     });
 }
 
-std::map<std::string, sdbus::Variant> ConnectionsAdaptor::GetConnection(const uint32_t& token)
+void ConnectionsAdaptor::GetConnection(sdbus::Result<InfoDict>&& result, uint32_t token)
 {
-    return atBoundary("GetConnection", [&] {
+    answer(result, "GetConnection", [&](sdbus::Message& reply) {
         const auto c = reader_.find(token);
         if (!c) {
             notFound(token);
         }
-        return connectionInfo(*c, names_);
+        writeConnectionInfo(reply, *c, names_);
     });
 }
 
-std::vector<std::map<std::string, sdbus::Variant>> ConnectionsAdaptor::ListSubflows(const uint32_t& token)
+void ConnectionsAdaptor::ListSubflows(sdbus::Result<std::vector<InfoDict>>&& result, uint32_t token)
 {
-    return atBoundary("ListSubflows", [&] {
+    answer(result, "ListSubflows", [&](sdbus::Message& reply) {
         // An unknown token is NotFound, not an empty list: the lookup by
         // token is one cheap request, the TCP dumps are not.
         if (!reader_.find(token)) {
             notFound(token);
         }
-        std::vector<std::map<std::string, sdbus::Variant>> out;
-        for (const auto& s : reader_.subflows(token)) {
-            out.push_back(subflowInfo(s, names_));
+        const auto subflows = reader_.subflows(token);
+        reply.openContainer("a{sv}");
+        for (const auto& s : subflows) {
+            writeSubflowInfo(reply, s, names_);
         }
-        return out;
+        reply.closeContainer();
     });
 }
 
