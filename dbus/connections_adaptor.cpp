@@ -82,4 +82,19 @@ void ConnectionsAdaptor::ListSubflows(sdbus::Result<std::vector<InfoDict>>&& res
     });
 }
 
+void NoMptcpConnectionsAdaptor::ListConnections(sdbus::Result<std::vector<sdbus::Struct<uint32_t, InfoDict>>>&& result)
+{
+    result.returnError(sdbus::Error(kNotSupported, why_));
+}
+
+void NoMptcpConnectionsAdaptor::GetConnection(sdbus::Result<InfoDict>&& result, uint32_t)
+{
+    result.returnError(sdbus::Error(kNotSupported, why_));
+}
+
+void NoMptcpConnectionsAdaptor::ListSubflows(sdbus::Result<std::vector<InfoDict>>&& result, uint32_t)
+{
+    result.returnError(sdbus::Error(kNotSupported, why_));
+}
+
 }  // namespace mptcp::dbus

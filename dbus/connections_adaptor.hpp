@@ -43,4 +43,22 @@ private:
     InterfaceNames& names_;
 };
 
+// The same interface on a kernel without MPTCP (no_mptcp_service.hpp):
+// every method answers NotSupported with the daemon's reason.
+class NoMptcpConnectionsAdaptor final : public org::mptcp::PathManager::Connections_adaptor {
+public:
+    NoMptcpConnectionsAdaptor(sdbus::IObject& object, std::string why)
+        : Connections_adaptor(object), why_(std::move(why))
+    {
+    }
+
+private:
+    using InfoDict = std::map<std::string, sdbus::Variant>;
+    void ListConnections(sdbus::Result<std::vector<sdbus::Struct<uint32_t, InfoDict>>>&& result) override;
+    void GetConnection(sdbus::Result<InfoDict>&& result, uint32_t token) override;
+    void ListSubflows(sdbus::Result<std::vector<InfoDict>>&& result, uint32_t token) override;
+
+    std::string why_;
+};
+
 }  // namespace mptcp::dbus
