@@ -12,8 +12,10 @@
 #include "mptcp_sockets.hpp"
 #include "unprivileged_connection.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -394,6 +396,44 @@ TEST_F(ConnectionsBusTest, BytesGrowAfterTraffic)
     const auto subflows = proxy_->ListSubflows(client);
     ASSERT_EQ(subflows.size(), 1u);
     EXPECT_GE(valueOf<std::uint64_t>(subflows[0], "bytes-sent"), kBytes);
+}
+
+// An MPTCP client whose peer speaks plain TCP falls back, and stays a
+// connection (with a token) that says so.
+TEST_F(ConnectionsBusTest, FallbackConnectionsAreListedAndSaySo)
+{
+    testing::Fd tcpListener, client, server;
+    std::uint16_t port = 0;
+    testing::inNetworkNamespace(ns_, [&] {
+        tcpListener = testing::Fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        sockaddr_in sa{};
+        sa.sin_family = AF_INET;
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof sa;
+        if (tcpListener.get() < 0 || bind(tcpListener.get(), reinterpret_cast<sockaddr*>(&sa), len) != 0 ||
+            listen(tcpListener.get(), 4) != 0 ||
+            getsockname(tcpListener.get(), reinterpret_cast<sockaddr*>(&sa), &len)) {
+            throw std::runtime_error(std::string("plain TCP listener: ") + std::strerror(errno));
+        }
+        port = ntohs(sa.sin_port);
+        client = testing::Fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, testing::kIpprotoMptcp));
+        if (client.get() < 0 || connect(client.get(), reinterpret_cast<sockaddr*>(&sa), len) != 0) {
+            throw std::runtime_error(std::string("MPTCP connect to plain TCP: ") + std::strerror(errno));
+        }
+        server = testing::Fd(accept4(tcpListener.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    });
+    ASSERT_GE(server.get(), 0);
+    const Truth t = truth();
+    std::uint32_t token = 0;
+    for (const auto& [tok, c] : t) {
+        if (c.remote == "127.0.0.1:" + std::to_string(port)) {
+            token = tok;
+        }
+    }
+    ASSERT_NE(token, 0u) << "the kernel lists no MPTCP connection to the plain TCP port\n" << describe(t);
+    const Dict info = proxy_->GetConnection(token);
+    EXPECT_TRUE(valueOf<bool>(info, "fallback"));
+    expectSameAsKernel(*proxy_, "root");
 }
 
 // `mptcpctl connection show` against the same truth, for root and nobody.
