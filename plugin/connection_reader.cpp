@@ -8,6 +8,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <string>
 
 namespace mptcp::diag {
@@ -49,6 +50,10 @@ int ConnectionReader::exchange(const Request& request, int tolerated, Fn&& fn)
     alignas(4) std::array<std::uint8_t, kRequestBufferSize> bytes{};
     transport_.send(buildRequest(bytes, request));
     const std::uint32_t portId = transport_.portId();
+    // A socket message that cannot be parsed fails the call, but only after
+    // the rest of the dump is read: the kernel refuses a new dump (EBUSY)
+    // on a socket whose last one was left unfinished.
+    std::exception_ptr malformed;
     for (;;) {
         const std::size_t n = transport_.receive(buffer_);
         bool done = false;
@@ -60,7 +65,13 @@ int ConnectionReader::exchange(const Request& request, int tolerated, Fn&& fn)
             }
             switch (m.kind) {
                 case Message::Kind::Socket:
-                    fn(m.nlh);
+                    if (!malformed) {
+                        try {
+                            fn(m.nlh);
+                        } catch (const PmError&) {
+                            malformed = std::current_exception();
+                        }
+                    }
                     // A request for one socket has one answer and no DONE.
                     done = !request.dump;
                     break;
@@ -74,6 +85,9 @@ int ConnectionReader::exchange(const Request& request, int tolerated, Fn&& fn)
             }
         });
         if (done) {
+            if (malformed) {
+                std::rethrow_exception(malformed);
+            }
             if (error != 0 && error != tolerated) {
                 refused(request, error);
             }

@@ -107,6 +107,29 @@ TEST_F(ConnectionReaderTest, SubflowsByLocalTokenInitialFirst)
     EXPECT_EQ(kernel.requests[0].protocol, IPPROTO_TCP);
 }
 
+TEST_F(ConnectionReaderTest, AMalformedSocketFailsTheCallButTheDumpIsReadToItsEnd)
+{
+    kernel.mptcp.push_back(msk({"127.0.0.1", 1, "127.0.0.1", 2, 1, 0, 0}, 1));
+    testing::DiagBytes shortInfo(20, 0);  // shorter than any kernel's mptcp_info
+    kernel.mptcp.push_back({{"127.0.0.1", 3, "127.0.0.1", 4, 1, 0, 0}, shortInfo});
+    for (std::uint32_t token = 2; token < 8; ++token) {
+        kernel.mptcp.push_back(
+            msk({"127.0.0.1", static_cast<std::uint16_t>(10 + token), "127.0.0.1", 5, 1, 0, 0}, token));
+    }
+    kernel.perDatagram = 1;
+    try {
+        reader.list();
+        FAIL() << "a malformed mptcp_info was accepted";
+    } catch (const PmError& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Failed);
+        EXPECT_NE(std::string(e.what()).find("mptcp_info"), std::string::npos) << e.what();
+    }
+    // The fake refuses a dump (EBUSY) while an earlier one is unread, as the
+    // kernel does: the next call works once the bad socket is gone.
+    kernel.mptcp.erase(kernel.mptcp.begin() + 1);
+    EXPECT_EQ(reader.list().size(), 7u);
+}
+
 TEST_F(ConnectionReaderTest, NoMptcpDiagnosticsIsNotSupported)
 {
     kernel.refuseWith = ENOENT;

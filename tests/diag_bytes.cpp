@@ -171,6 +171,11 @@ void FakeSockDiag::send(std::span<const std::uint8_t> message)
     const bool dump = (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
     const std::uint32_t seq = nlh->nlmsg_seq;
     requests.push_back({req->sdiag_family, protocol, dump, req->id.idiag_cookie[0]});
+    // As the kernel: no new dump while the last one was not read to its end.
+    if (dump && !pending_.empty()) {
+        pending_.push_back(diagError(EBUSY, seq, kPortId));
+        return;
+    }
     if (refuseWith != 0) {
         pending_.push_back(diagError(refuseWith, seq, kPortId));
         return;
