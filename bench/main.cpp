@@ -3,6 +3,7 @@
 // `mptcp-pm-bench --help` and the README's "Benchmark" section.
 #include "bench_services.hpp"
 #include "cli_bench.hpp"
+#include "connections_bench.hpp"
 #include "footprint_bench.hpp"
 #include "hook_bench.hpp"
 #include "latency_bench.hpp"
@@ -53,6 +54,17 @@ Plans plansFor(const Options& o)
             break;
     }
     p.latency.pinCpu = o.pinCpu;
+    return p;
+}
+
+// Live connections (figure 8): repeats, calls per batch with 100
+// connections, warm-up calls; always 100 and 1,000 connections.
+ConnectionsPlan connectionsPlanFor(const Options& o)
+{
+    ConnectionsPlan p;
+    p.repeats = o.mode == Mode::Full ? 5 : o.mode == Mode::Quick ? 3 : 1;
+    p.callsPer100 = o.mode == Mode::Full ? 200 : o.mode == Mode::Quick ? 50 : 5;
+    p.warmupCalls = o.mode == Mode::Smoke ? 1 : 10;
     return p;
 }
 
@@ -132,6 +144,8 @@ int run(const Options& options, const std::string& workDir)
                           [&] { measureEventStorm(*services, programs, plans.storm, report); });
             ok &=
                 attempt(report, "6", "Dispatcher hook", [&] { measureHook(*services, programs, plans.hook, report); });
+            ok &= attempt(report, "8", "Live connections",
+                          [&] { measureConnections(*services, connectionsPlanFor(options), report); });
         }
         if (services) {
             if (const auto problem = services->stopDaemon(); !problem.empty()) {

@@ -9,7 +9,7 @@
 namespace mptcp::cli {
 namespace {
 
-enum class Effect { Json, Pretty, Timestamp, TimestampShort, Version, Help, Ignore, IgnoreWithValue, Refuse };
+enum class Effect { Json, Pretty, Details, Timestamp, TimestampShort, Version, Help, Ignore, IgnoreWithValue, Refuse };
 
 struct Option {
     const char* name;
@@ -33,7 +33,7 @@ constexpr Option kOptions[] = {
     {"-iec", Effect::Ignore},
     {"-stats", Effect::Ignore},
     {"-statistics", Effect::Ignore},
-    {"-details", Effect::Ignore},
+    {"-details", Effect::Details},
     {"-resolve", Effect::Ignore},
     {"-oneline", Effect::Ignore},
     {"-timestamp", Effect::Timestamp},
@@ -103,6 +103,9 @@ ParsedOptions parseGlobalOptions(std::span<const std::string> args)
             case Effect::Pretty:
                 parsed.options.pretty = true;
                 break;
+            case Effect::Details:
+                parsed.options.details = true;
+                break;
             case Effect::Timestamp:
                 if (parsed.options.timestamps == Timestamps::None) {
                     parsed.options.timestamps = Timestamps::Long;
@@ -139,9 +142,9 @@ ParsedOptions parseGlobalOptions(std::span<const std::string> args)
 std::string fullUsage()
 {
     return std::string(
-               "Usage: mptcpctl [ OPTIONS ] { endpoint | limits | monitor | help } ...\n"
+               "Usage: mptcpctl [ OPTIONS ] { endpoint | limits | monitor | connection | profile | help } ...\n"
                "       The `ip mptcp` command line, through the org.mptcp.PathManager service.\n"
-               "OPTIONS := { -j[son] | -p[retty] | -t[imestamp] | -ts[hort] | -V[ersion] | -h[elp] }\n") +
+               "OPTIONS := { -j[son] | -p[retty] | -d[etails] | -t[imestamp] | -ts[hort] | -V[ersion] | -h[elp] }\n") +
            kCommandUsage +
            // NetworkManager profiles' flags (the helper mptcpctl-profile).
            "\tmptcpctl profile show [ PROFILE ]\n"

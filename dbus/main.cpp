@@ -1,6 +1,8 @@
 // mptcp-pathmanagerd: owns org.mptcp.PathManager on the system bus and
 // serves the MPTCP path manager of the network namespace it runs in.
 #include "bus_authority.hpp"
+#include "connection_reader.hpp"
+#include "connections_adaptor.hpp"
 #include "event_loop.hpp"
 #include "event_signals.hpp"
 #include "event_socket.hpp"
@@ -108,6 +110,7 @@ int main(int argc, char** argv)
     std::unique_ptr<mptcp::EventSource> events;  // none: a kernel without the events group
     std::unique_ptr<mptcp::RouteEventSocket> routeEvents;
     std::unique_ptr<mptcp::NetlinkTransport> routeDump;
+    std::unique_ptr<mptcp::NetlinkTransport> sockDiag;  // live connections
     try {
         transport = mptcp::openGenericNetlink();
         client = std::make_unique<mptcp::PmClient>(*transport);
@@ -115,6 +118,7 @@ int main(int argc, char** argv)
         // Managed interfaces: subscribed to address events before the dump.
         routeEvents = mptcp::openRouteEvents();
         routeDump = mptcp::openRouteNetlink();
+        sockDiag = mptcp::openSockDiagNetlink();
         if (const auto group = client->eventsGroup()) {
             events = mptcp::openEventSocket(*group);
         }
@@ -129,6 +133,7 @@ int main(int argc, char** argv)
     mptcp::ManagedEndpoints managed(*client, *routeDump, *routeEvents, mptcp::StateFile(stateFile), limitsPolicy,
                                     [](const std::string& line) { log("%s", line.c_str()); });
     mptcp::MptcpEnabledSetting enabled;
+    mptcp::diag::ConnectionReader connections(*sockDiag);
 
     std::unique_ptr<sdbus::IConnection> bus;
     try {
@@ -156,6 +161,8 @@ int main(int argc, char** argv)
         peers.onVanished([&authorizer](const std::string& name) { authorizer.forgetCaller(name); });
         mptcp::dbus::ManagedInterfaces interfaces(managed, notifier);
         mptcp::dbus::PathManagerAdaptor adaptor(*object, service, monitor, interfaces);
+        // Live connections: read-only, from the kernel at each call.
+        mptcp::dbus::ConnectionsAdaptor connectionsAdaptor(*object, connections, *names);
         object->finishRegistration();
         mptcp::dbus::EventLoop loop(*bus);
         if (events) {

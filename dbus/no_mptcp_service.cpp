@@ -1,5 +1,6 @@
 #include "no_mptcp_service.hpp"
 
+#include "connections_adaptor.hpp"
 #include "dbus_errors.hpp"
 #include "event_loop.hpp"
 #include "path_manager_adaptor.hpp"
@@ -40,6 +41,7 @@ int serveWithoutMptcp(const std::string& why)
     try {
         auto object = sdbus::createObject(*bus, kObjectPath);
         NoMptcpAdaptor adaptor(*object, why);
+        NoMptcpConnectionsAdaptor connections(*object, why);
         object->finishRegistration();
         EventLoop loop(*bus);
         try {

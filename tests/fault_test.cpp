@@ -144,5 +144,23 @@ TEST_F(NoMptcpTest, EveryCallIsNotSupportedAndTheLogSaysWhy)
     EXPECT_FALSE(p.Version().empty());
 }
 
+TEST_F(NoMptcpTest, LiveConnectionsAreNotSupportedEither)
+{
+    for (const char* method : {"ListConnections", "GetConnection", "ListSubflows"}) {
+        SCOPED_TRACE(method);
+        auto call = pm().rawProxy().createMethodCall("org.mptcp.PathManager.Connections", method);
+        if (std::string(method) != "ListConnections") {
+            call << std::uint32_t{1};
+        }
+        try {
+            pm().rawProxy().callMethod(call);
+            ADD_FAILURE() << method << " succeeded without MPTCP";
+        } catch (const sdbus::Error& e) {
+            EXPECT_EQ(e.getName(), kNotSupported) << e.getMessage();
+            EXPECT_NE(e.getMessage().find("the kernel has no MPTCP path manager"), std::string::npos) << e.getMessage();
+        }
+    }
+}
+
 }  // namespace
 }  // namespace mptcp::test

@@ -32,7 +32,8 @@ private:
     int fd_ = -1;
 };
 
-// An MPTCP listening socket on address:port (port 0 = any free port).
+// An MPTCP listening socket on address:port (port 0 = any free port); an
+// address with a ':' is IPv6, as for mptcpConnect().
 // Throws std::runtime_error saying what failed.
 struct MptcpListener {
     Fd fd;

@@ -16,9 +16,13 @@ expect() {
         fails=$((fails + 1))
     fi
 }
-expect "endpoint limits monitor help" mptcpctl ""
+expect "endpoint limits monitor connection help" mptcpctl ""
 expect "endpoint" mptcpctl en
 expect "-json" mptcpctl -j
+expect "-details" mptcpctl -d
+expect "show" mptcpctl -d connection ""
+expect "token" mptcpctl connection show ""
+expect "" mptcpctl connection show token ""
 expect "add delete change show flush" mptcpctl -j endpoint ""
 expect "dev id port signal subflow backup fullmesh laminar" mptcpctl endpoint add 10.0.0.1 ""
 expect "lo" mptcpctl endpoint add 10.0.0.1 dev lo
