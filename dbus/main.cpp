@@ -16,14 +16,21 @@
 #include "path_manager_adaptor.hpp"
 #include "path_manager_service.hpp"
 #include "peer_tracker.hpp"
+#include "periodic_timer.hpp"
 #include "pm_client.hpp"
 #include "raw_bus.hpp"
 #include "route_events.hpp"
+#include "userspace_adaptor.hpp"
+#include "userspace_pm.hpp"
+#include "userspace_service.hpp"
 #include "version.hpp"
 
 #include <sdbus-c++/sdbus-c++.h>
 
+#include <sys/utsname.h>
 #include <cerrno>
+#include <chrono>
+
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -81,6 +88,13 @@ std::optional<std::chrono::milliseconds> parseSeconds(std::string_view text)
     }
     const auto ms = std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000 + 0.5));
     return ms.count() > 0 ? std::optional(ms) : std::nullopt;
+}
+
+// GET_ADDR dumps take a token since Linux 6.9; older kernels ignore it.
+bool tokenListsSupported()
+{
+    utsname u{};
+    return uname(&u) == 0 && mptcp::kernelAtLeast(u.release, 6, 9);
 }
 
 std::string busDescription()
@@ -196,6 +210,18 @@ int main(int argc, char** argv)
         peers.onVanished([&authorizer](const std::string& name) { authorizer.callerVanished(name); });
         mptcp::dbus::ManagedInterfaces interfaces(managed, notifier);
         mptcp::dbus::PathManagerAdaptor adaptor(*object, service, monitor, interfaces, gate);
+        // The userspace path manager: its interface on the same object,
+        // and the event subscription held while it is selected.
+        mptcp::UserspacePm userspacePm(*client, *names, tokenListsSupported());
+        mptcp::PathManagerSetting pathManagerSetting;
+        mptcp::dbus::UserspaceAdaptor* userspaceAdaptorPtr = nullptr;
+        mptcp::dbus::UserspaceService userspace(
+            userspacePm, pathManagerSetting,
+            {.pathManagerChanged = [&userspaceAdaptorPtr] { userspaceAdaptorPtr->pathManagerChanged(); },
+             .holdEvents = [&monitor](bool on) { monitor.hold(on); },
+             .log = [](const std::string& line) { log("%s", line.c_str()); }});
+        mptcp::dbus::UserspaceAdaptor userspaceAdaptor(*object, userspace, gate);
+        userspaceAdaptorPtr = &userspaceAdaptor;
         object->finishRegistration();
         gate.interceptPropertyWrites(mptcp::dbus::kObjectPath);
         mptcp::dbus::EventLoop loop(*bus);
@@ -204,6 +230,14 @@ int main(int argc, char** argv)
                 monitor.fd(), [&monitor] { monitor.onReadable(); }, [&monitor] { return monitor.wantsInput(); });
         }
         loop.addReader(managed.eventFd(), [&interfaces] { interfaces.onRouteEvents(); });
+        // The kernel tells nobody when the path manager setting changes
+        // (sysctl -w): look again every few seconds.
+        userspace.start();
+        mptcp::dbus::PeriodicTimer pathManagerWatch(std::chrono::seconds(2));
+        loop.addReader(pathManagerWatch.fd(), [&] {
+            pathManagerWatch.acknowledge();
+            userspace.refresh();
+        });
         interfaces.start();  // saved state back, endpoints caught up, before any call
         // The object is in place before the name: a client activated by
         // its first call never finds the name without the object.
