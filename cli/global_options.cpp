@@ -3,6 +3,7 @@
 #include "cli_exit.hpp"
 #include "command_parser.hpp"
 #include "ip_words.hpp"
+#include "userspace_commands.hpp"
 
 #include <string_view>
 
@@ -139,10 +140,11 @@ ParsedOptions parseGlobalOptions(std::span<const std::string> args)
 std::string fullUsage()
 {
     return std::string(
-               "Usage: mptcpctl [ OPTIONS ] { endpoint | limits | monitor | help } ...\n"
+               "Usage: mptcpctl [ OPTIONS ] { endpoint | limits | monitor | connection | subflow |\n"
+               "                              path-manager | help } ...\n"
                "       The `ip mptcp` command line, through the org.mptcp.PathManager service.\n"
                "OPTIONS := { -j[son] | -p[retty] | -t[imestamp] | -ts[hort] | -V[ersion] | -h[elp] }\n") +
-           kCommandUsage;
+           kCommandUsage + kUserspaceUsage;
 }
 
 }  // namespace mptcp::cli

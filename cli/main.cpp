@@ -7,6 +7,7 @@
 #include "global_options.hpp"
 #include "monitor.hpp"
 #include "path_manager_bus.hpp"
+#include "userspace_commands.hpp"
 
 #include <cstdio>
 #include <exception>
@@ -15,6 +16,16 @@
 #include <vector>
 
 namespace {
+
+mptcp::cli::PathManagerBus connectOrFail()
+{
+    using namespace mptcp::cli;
+    try {
+        return PathManagerBus::connect();
+    } catch (const BusError& e) {
+        throw CliFailure(kExitUnreachable, busUnreachable(e.message).message);
+    }
+}
 
 int run(const std::vector<std::string>& args)
 {
@@ -29,9 +40,18 @@ int run(const std::vector<std::string>& args)
         return 0;
     }
     const std::span<const std::string> words(args.begin() + static_cast<std::ptrdiff_t>(parsed.firstWord), args.end());
+    // The userspace path manager's commands (connection announce/remove/
+    // addresses, subflow, path-manager) first: userspace_commands.hpp.
+    if (const auto userspace = parseUserspaceCommand(words, deviceExistsHere)) {
+        PathManagerBus bus = connectOrFail();
+        const std::string out = runUserspaceCommand(*userspace, parsed.options, bus);
+        std::fwrite(out.data(), 1, out.size(), stdout);
+        return std::fflush(stdout) == 0 ? 0 : 1;
+    }
     const Command command = parseCommand(words, deviceExistsHere);
     if (command.action == Action::Usage) {
         std::fputs(kCommandUsage, stderr);
+        std::fputs(kUserspaceUsage, stderr);
         return kExitArguments;  // as `ip mptcp help`
     }
     std::optional<PathManagerBus> bus;
