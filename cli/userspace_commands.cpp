@@ -421,7 +421,11 @@ std::string runUserspaceCommand(const UserspaceCommand& command, const GlobalOpt
                              "org.mptcp.PathManager.control-connections, may do so).\n");
         }
         const CliExit translated = translateError(e.name, e.message);
-        if (denied || translated.status == kExitUnreachable) {
+        // NotSupported here is a refusal of this connection (or of an old
+        // kernel), not a service out of reach.
+        const bool unreachable =
+            translated.status == kExitUnreachable && e.name != "org.mptcp.PathManager.Error.NotSupported";
+        if (denied || unreachable) {
             throw CliFailure(translated.status, translated.message);
         }
         // No `ip mptcp` wording to match here: the service's own message,

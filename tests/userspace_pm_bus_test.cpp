@@ -27,6 +27,8 @@
 
 #include <array>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <functional>
@@ -321,6 +323,33 @@ protected:
         return false;
     }
 
+    // mptcpctl's stdout (stderr too when it fails), run in A against the
+    // test's bus. *status: its exit status; without it, 0 is expected.
+    std::string mptcpctl(const std::string& args, int* status = nullptr)
+    {
+        const char* binary = std::getenv("MPTCPCTL");
+        if (binary == nullptr) {
+            ADD_FAILURE() << "MPTCPCTL is not set";
+            return {};
+        }
+        int exit = 0;
+        const std::string out = bus_.runInNamespace(
+            "DBUS_SYSTEM_BUS_ADDRESS='" + bus_.busAddress() + "' " + binary + " " + args + " 2>&1", &exit);
+        if (status != nullptr) {
+            *status = exit;
+        } else {
+            EXPECT_EQ(exit, 0) << "mptcpctl " << args << ": " << out;
+        }
+        return out;
+    }
+
+    static std::string hex(std::uint32_t token)
+    {
+        char text[16];
+        std::snprintf(text, sizeof text, "%08x", token);
+        return text;
+    }
+
     std::string peer_;
     int netnsA_ = -1;
     int netnsB_ = -1;
@@ -338,7 +367,9 @@ TEST_F(UserspacePmBusTest, EveryDoneWhenPointInTheKernelsOwnWords)
     ASSERT_EQ(pathManager(), "kernel");
     EXPECT_FALSE(daemonListensToEvents());
 
-    setPathManager("userspace");
+    // Through mptcpctl, as a user would.
+    EXPECT_EQ(mptcpctl("path-manager set userspace"), "");
+    EXPECT_EQ(mptcpctl("-j path-manager show"), "{\"path_manager\":\"userspace\"}\n");
     EXPECT_EQ(pathManager(), "userspace");
     EXPECT_EQ(inNamespace("cat /proc/sys/net/mptcp/path_manager"), "userspace\n");
     EXPECT_TRUE(daemonListensToEvents()) << "held without any subscriber";
@@ -397,6 +428,8 @@ TEST_F(UserspacePmBusTest, EveryDoneWhenPointInTheKernelsOwnWords)
     const std::string established =
         "ss -Htn state established '( sport = :" + std::to_string(subflowPort) + " )' | wc -l";
     EXPECT_EQ(inNamespace(established), "1\n") << "socket diagnostics do not show the subflow";
+    EXPECT_EQ(mptcpctl("connection addresses token " + hex(c.tokenA)),
+              std::string(kA2) + " id " + std::to_string(id) + " subflow \n");
 
     // SetSubflowBackup: no event here; the peer sees SUB_PRIORITY.
     userspace_->callMethod("SetSubflowBackup")
@@ -447,6 +480,10 @@ TEST_F(UserspacePmBusTest, EveryDoneWhenPointInTheKernelsOwnWords)
                   &message),
               kNotSupported);
     EXPECT_NE(message.find("path-manager set userspace"), std::string::npos) << message;
+    int status = 0;
+    const std::string refused = mptcpctl("connection announce token " + hex(k.tokenA) + " id 6 " + kA2, &status);
+    EXPECT_EQ(status, 2);
+    EXPECT_NE(refused.find("in-kernel path manager"), std::string::npos) << refused;
 }
 
 TEST_F(UserspacePmBusTest, AnUnprivilegedCallerNeedsControlConnections)
