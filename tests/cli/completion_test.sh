@@ -16,7 +16,7 @@ expect() {
         fails=$((fails + 1))
     fi
 }
-expect "endpoint limits monitor help" mptcpctl ""
+expect "endpoint limits monitor help connection subflow path-manager" mptcpctl ""
 expect "endpoint" mptcpctl en
 expect "-json" mptcpctl -j
 expect "add delete change show flush" mptcpctl -j endpoint ""
@@ -27,5 +27,12 @@ expect "nobackup nofullmesh" mptcpctl e c id 1 no
 expect "set show" mptcpctl limits ""
 expect "subflows add_addr_accepted" mptcpctl limits set ""
 expect "" mptcpctl limits set subflows ""
+expect "announce remove addresses" mptcpctl connection ""
+expect "token id port dev" mptcpctl connection announce ""
+expect "" mptcpctl connection announce token ""
+expect "add delete change" mptcpctl subflow ""
+expect "nobackup" mptcpctl subflow change token 1 10.0.0.1 rip 10.0.0.2 rport 80 no
+expect "show set" mptcpctl path-manager ""
+expect "kernel userspace" mptcpctl path-manager set ""
 [[ $fails == 0 ]] && echo "completion: all expectations met"
 exit "$fails"
