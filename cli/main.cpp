@@ -50,8 +50,8 @@ int run(const std::vector<std::string>& args)
     }
     const Command command = parseCommand(words, deviceExistsHere);
     if (command.action == Action::Usage) {
+        // Byte for byte `ip mptcp help`; `mptcpctl -help` lists the rest.
         std::fputs(kCommandUsage, stderr);
-        std::fputs(kUserspaceUsage, stderr);
         return kExitArguments;  // as `ip mptcp help`
     }
     std::optional<PathManagerBus> bus;

@@ -14,6 +14,7 @@
 namespace mptcp::cli {
 
 const char* const kUserspaceUsage =
+    "The userspace path manager (not in ip mptcp; `mptcpctl help` is ip's usage alone):\n"
     "\tmptcpctl connection announce token TOKEN id ID ADDRESS [ port NR ] [ dev NAME ]\n"
     "\tmptcpctl connection remove token TOKEN id ID\n"
     "\tmptcpctl connection addresses token TOKEN\n"

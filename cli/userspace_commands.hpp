@@ -59,7 +59,8 @@ std::optional<UserspaceCommand> parseUserspaceCommand(std::span<const std::strin
 // CliFailure when the service refuses or cannot be reached.
 std::string runUserspaceCommand(const UserspaceCommand& command, const GlobalOptions& options, PathManagerBus& service);
 
-// The commands' lines for `mptcpctl help`.
+// The commands' lines for `mptcpctl -help` (`mptcpctl help` prints
+// `ip mptcp help`'s usage alone, byte for byte).
 extern const char* const kUserspaceUsage;
 
 }  // namespace mptcp::cli
