@@ -10,7 +10,18 @@
 namespace mptcp::cli {
 namespace {
 
-enum class Effect { Json, Pretty, Timestamp, TimestampShort, Version, Help, Ignore, IgnoreWithValue, Refuse };
+enum class Effect {
+    Json,
+    Pretty,
+    Timestamp,
+    TimestampShort,
+    Version,
+    Help,
+    NoAskPassword,
+    Ignore,
+    IgnoreWithValue,
+    Refuse
+};
 
 struct Option {
     const char* name;
@@ -52,6 +63,9 @@ constexpr Option kOptions[] = {
     {"-netns", Effect::Refuse},
     {"-Numeric", Effect::Ignore},
     {"-all", Effect::Ignore},
+    // mptcpctl's own, as systemctl's; after ip's so that no abbreviation
+    // of theirs changes meaning.
+    {"-no-ask-password", Effect::NoAskPassword},
 };
 
 const Option* findOption(std::string_view opt)
@@ -125,6 +139,9 @@ ParsedOptions parseGlobalOptions(std::span<const std::string> args)
                     throw CliFailure(kExitArguments, fullUsage());
                 }
                 break;
+            case Effect::NoAskPassword:
+                parsed.options.askPassword = false;
+                break;
             case Effect::Ignore:
                 break;
             case Effect::Refuse:
@@ -143,7 +160,8 @@ std::string fullUsage()
                "Usage: mptcpctl [ OPTIONS ] { endpoint | limits | monitor | connection | subflow |\n"
                "                              path-manager | help } ...\n"
                "       The `ip mptcp` command line, through the org.mptcp.PathManager service.\n"
-               "OPTIONS := { -j[son] | -p[retty] | -t[imestamp] | -ts[hort] | -V[ersion] | -h[elp] }\n") +
+               "OPTIONS := { -j[son] | -p[retty] | -t[imestamp] | -ts[hort] | -V[ersion] | -h[elp] |\n"
+               "             --no-ask-password }\n") +
            kCommandUsage + kUserspaceUsage;
 }
 
