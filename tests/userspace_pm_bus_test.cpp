@@ -500,8 +500,14 @@ TEST_F(UserspacePmBusTest, AnUnprivilegedCallerNeedsControlConnections)
             .onInterface(kUserspaceInterface)
             .withArguments(std::uint32_t{1}, std::uint8_t{5}, std::string(kA2), std::uint16_t{0}, std::string());
     };
-    // Reads are open.
+    // Reads are open: the property, and ListLocalAddresses reaches the
+    // kernel (which knows no token 1).
     EXPECT_EQ(proxy->getProperty("PathManager").onInterface(kUserspaceInterface).get<std::string>(), "kernel");
+    EXPECT_EQ(
+        errorOf([&] {
+            proxy->callMethod("ListLocalAddresses").onInterface(kUserspaceInterface).withArguments(std::uint32_t{1});
+        }),
+        kNotFound);
     // Without any grant, and with only .modify: refused before the kernel.
     EXPECT_EQ(errorOf(announce), kAccessDenied);
     polkit.grant({"org.mptcp.PathManager.modify"});
@@ -518,6 +524,52 @@ TEST_F(UserspacePmBusTest, AnUnprivilegedCallerNeedsControlConnections)
     polkit.grant({"org.mptcp.PathManager.modify"});
     proxy->setProperty("PathManager").onInterface(kUserspaceInterface).toValue(std::string("userspace"));
     EXPECT_EQ(pathManager(), "userspace");
+}
+
+// Hostile and wrong arguments get named errors, nothing changes, and the
+// daemon answers on (as root: no polkit in the way).
+TEST_F(UserspacePmBusTest, BadArgumentsGetNamedErrors)
+{
+    const std::string huge(100000, 'x');
+    const std::string control("10.0.0.1\n\x01", 10);
+    const auto announce = [&](std::uint8_t id, const std::string& address, const std::string& interface) {
+        return errorOf([&] {
+            userspace_->callMethod("Announce")
+                .onInterface(kUserspaceInterface)
+                .withArguments(std::uint32_t{1}, id, address, std::uint16_t{0}, interface);
+        });
+    };
+    const char* kInvalidArgs = "org.freedesktop.DBus.Error.InvalidArgs";
+    EXPECT_EQ(announce(0, kA2, ""), kInvalidArgs);
+    EXPECT_EQ(announce(1, huge, ""), kInvalidArgs);
+    EXPECT_EQ(announce(1, control, ""), kInvalidArgs);
+    EXPECT_EQ(announce(1, kA2, huge), kInvalidArgs);
+    EXPECT_EQ(announce(1, kA2, "nope0"), kInvalidArgs);
+    EXPECT_EQ(announce(1, "::", ""), kNotFound) << "a well-formed call reaches the kernel";
+    EXPECT_EQ(errorOf([&] {
+                  userspace_->callMethod("CreateSubflow")
+                      .onInterface(kUserspaceInterface)
+                      .withArguments(std::uint32_t{1}, std::uint8_t{0}, std::string("2001:db8::1"), std::string(),
+                                     std::string(kB1), std::uint16_t{80}, true);
+              }),
+              kInvalidArgs);
+    EXPECT_EQ(errorOf([&] {
+                  userspace_->callMethod("DestroySubflow")
+                      .onInterface(kUserspaceInterface)
+                      .withArguments(std::uint32_t{1}, std::string(kA2), std::uint16_t{0}, std::string(kB1),
+                                     std::uint16_t{80});
+              }),
+              kInvalidArgs);
+    // Wrong signatures are the bus library's InvalidArgs.
+    EXPECT_EQ(errorOf([&] {
+                  userspace_->callMethod("Remove").onInterface(kUserspaceInterface).withArguments(std::string("x"));
+              }),
+              kInvalidArgs);
+    // An unknown path manager name changes nothing.
+    EXPECT_EQ(errorOf([&] { setPathManager("bpf"); }), kInvalidArgs);
+    EXPECT_EQ(errorOf([&] { setPathManager(huge); }), kInvalidArgs);
+    EXPECT_EQ(pathManager(), "kernel");
+    EXPECT_EQ(inNamespace("cat /proc/sys/net/mptcp/path_manager"), "kernel\n");
 }
 
 }  // namespace
