@@ -48,7 +48,7 @@ public:
     void setFlags(const genl::AddrSpec& spec);
 
     // The userspace path manager's commands, each on the connection with
-    // this token (kernel-notes: ANNOUNCE, REMOVE, SUBFLOW_CREATE,
+    // this token (ANNOUNCE, REMOVE, SUBFLOW_CREATE,
     // SUBFLOW_DESTROY, SET_FLAGS and GET_ADDR with MPTCP_PM_ATTR_TOKEN).
     void announce(std::uint32_t token, const genl::AddrSpec& local);
     void remove(std::uint32_t token, std::uint8_t localId);

@@ -38,7 +38,7 @@ FlagChange flagChange(std::span<const std::string> names);
 // A limit value: 0..8 on today's kernels.
 void checkLimit(std::uint32_t value, std::string_view name);
 
-// The userspace path manager's rules (kernel-notes §14).
+// The userspace path manager's rules (docs/userspace-pm.md).
 // An announced address needs an id 1..255: 0 is the initial subflow's.
 void checkAnnounceId(std::uint8_t id);
 // A port the kernel needs (`what`: "remote port", "local port").

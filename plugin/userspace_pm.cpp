@@ -19,7 +19,7 @@ std::string withKernelText(std::string message, const KernelError& e)
     return message;
 }
 
-// The kernel's texts that say "no such thing" (kernel-notes §14).
+// The kernel's texts that say "no such thing" (seen on Linux 6.18).
 bool isNotFound(const KernelError& e)
 {
     if (e.error == ESRCH) {

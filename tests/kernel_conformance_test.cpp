@@ -316,7 +316,7 @@ std::vector<Case> cases()
          ""},
     };
 
-    // The userspace path manager (kernel-notes §14). A subflow the
+    // The userspace path manager (docs/userspace-pm.md). A subflow the
     // service creates runs from 10.0.0.2; the peer's answer to its MP_JOIN
     // is not part of these cases (it comes later, as an event).
     const std::string initial = "10.0.0.1 port $LP rip 10.0.0.1 rport $RP";
