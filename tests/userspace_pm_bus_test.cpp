@@ -323,6 +323,21 @@ protected:
         return false;
     }
 
+    // The values of PathManager in the PropertiesChanged signals so far.
+    std::vector<std::string> pathManagerChanges()
+    {
+        settleSignals();
+        std::vector<std::string> values;
+        for (const RecordedSignal& r : pm().recorded()) {
+            const auto it = r.changed.find("PathManager");
+            if (r.member == "PropertiesChanged" && r.propertiesInterface == kUserspaceInterface &&
+                it != r.changed.end()) {
+                values.push_back(it->second.get<std::string>());
+            }
+        }
+        return values;
+    }
+
     // mptcpctl's stdout (stderr too when it fails), run in A against the
     // test's bus. *status: its exit status; without it, 0 is expected.
     std::string mptcpctl(const std::string& args, int* status = nullptr)
@@ -372,6 +387,7 @@ TEST_F(UserspacePmBusTest, EveryDoneWhenPointInTheKernelsOwnWords)
     EXPECT_EQ(mptcpctl("-j path-manager show"), "{\"path_manager\":\"userspace\"}\n");
     EXPECT_EQ(pathManager(), "userspace");
     EXPECT_EQ(inNamespace("cat /proc/sys/net/mptcp/path_manager"), "userspace\n");
+    EXPECT_EQ(pathManagerChanges(), (std::vector<std::string>{"userspace"}));
     EXPECT_TRUE(daemonListensToEvents()) << "held without any subscriber";
 
     NamespaceEvents eventsA(netnsA_, group_, familyId_);
@@ -467,8 +483,12 @@ TEST_F(UserspacePmBusTest, EveryDoneWhenPointInTheKernelsOwnWords)
               }),
               kNotFound);
 
-    // A connection created under the in-kernel path manager.
-    setPathManager("kernel");
+    // A connection created under the in-kernel path manager. The setting
+    // changed behind the service's back (sysctl): it notices, says so and
+    // lets the subscription go.
+    inNamespace("echo kernel > /proc/sys/net/mptcp/path_manager");
+    EXPECT_TRUE(pm().waitForCount("PropertiesChanged", 2, std::chrono::seconds(10)));
+    EXPECT_EQ(pathManagerChanges(), (std::vector<std::string>{"userspace", "kernel"}));
     EXPECT_FALSE(daemonListensToEvents()) << "released with the userspace path manager";
     Connection& k = connectFromPeer();
     EXPECT_EQ(errorOf(
