@@ -35,6 +35,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mptcp::test {
@@ -508,8 +509,11 @@ TEST_F(UserspacePmBusTest, EveryDoneWhenPointInTheKernelsOwnWords)
 
 TEST_F(UserspacePmBusTest, AnUnprivilegedCallerNeedsControlConnections)
 {
-    const std::string obstacle = polkitMockObstacle();
-    if (!obstacle.empty()) {
+    if (const std::string obstacle = polkitMockObstacle(); !obstacle.empty()) {
+        const char* ci = std::getenv("CI");
+        if (ci != nullptr && std::string_view(ci) == "true") {
+            GTEST_FAIL() << "cannot mock polkit here, and under CI=true that is a failure: " << obstacle;
+        }
         GTEST_SKIP() << obstacle;
     }
     PolkitMock polkit(bus_.busAddress());
