@@ -10,10 +10,17 @@ void UserspaceService::refresh()
     try {
         follow(setting_.get());
     } catch (const std::exception& e) {
-        if (hooks_.log) {
-            hooks_.log(std::string("cannot read the path manager setting: ") + e.what());
-        }
+        problem(std::string("cannot read the path manager setting: ") + e.what());
     }
+}
+
+void UserspaceService::problem(const std::string& what)
+{
+    // Looked at every few seconds: say it once, not every time.
+    if (what != lastProblem_ && hooks_.log) {
+        hooks_.log(what);
+    }
+    lastProblem_ = what;
 }
 
 void UserspaceService::follow(const std::string& current)
@@ -28,14 +35,13 @@ void UserspaceService::follow(const std::string& current)
                 hooks_.holdEvents(hold);
             }
             holding_ = hold;
+            lastProblem_.clear();
         } catch (const std::exception& e) {
             // Said loudly: without a listener the kernel refuses the
             // MP_JOINs of userspace-PM connections.
-            if (hooks_.log) {
-                hooks_.log(std::string("cannot hold the kernel's MPTCP event subscription for the userspace path "
-                                       "manager (peers' MP_JOINs will be refused): ") +
-                           e.what());
-            }
+            problem(std::string("cannot hold the kernel's MPTCP event subscription for the userspace path "
+                                "manager (peers' MP_JOINs will be refused): ") +
+                    e.what());
         }
     }
     if (changed && hooks_.pathManagerChanged) {

@@ -62,12 +62,15 @@ public:
 
 private:
     void follow(const std::string& current);
+    // Logs what went wrong, unless it is what went wrong last time.
+    void problem(const std::string& what);
 
     UserspacePm& pm_;
     PathManagerSetting& setting_;
     Hooks hooks_;
     std::string known_;  // the setting as last seen; "" before start()
     bool holding_ = false;
+    std::string lastProblem_;
 };
 
 }  // namespace mptcp::dbus

@@ -109,9 +109,23 @@ TEST_F(UserspaceServiceTest, AHoldTheKernelRefusesIsLoggedAndTriedAgain)
     EXPECT_FALSE(service.holding());
     ASSERT_EQ(logs_.size(), 1u);
     EXPECT_NE(logs_[0].find("MP_JOINs will be refused"), std::string::npos) << logs_[0];
+    service.refresh();  // looked at again while it still fails: not logged again
+    EXPECT_EQ(logs_.size(), 1u);
     refuseHold_ = false;
     service.refresh();
     EXPECT_TRUE(service.holding());
+}
+
+TEST_F(UserspaceServiceTest, AKernelWithoutTheSettingIsLoggedOnce)
+{
+    PathManagerSetting setting(dir_ + "/missing");
+    UserspaceService service(pm_, setting, hooks());
+    service.start();
+    service.refresh();
+    service.refresh();
+    ASSERT_EQ(logs_.size(), 1u);
+    EXPECT_NE(logs_[0].find("no userspace path manager"), std::string::npos) << logs_[0];
+    EXPECT_TRUE(holds_.empty());
 }
 
 TEST_F(UserspaceServiceTest, AnUnknownNameChangesNothing)
