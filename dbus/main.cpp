@@ -51,6 +51,8 @@ constexpr const char* kUsage =
     "org.mptcp.PathManager on the system bus (the bus DBUS_SYSTEM_BUS_ADDRESS\n"
     "names, else the standard system bus). Mirrors `ip mptcp endpoint`,\n"
     "`ip mptcp limits` and `ip mptcp monitor`; see mptcp-pathmanagerd(8).\n"
+    "The userspace path manager's per-connection commands are on the same\n"
+    "object as org.mptcp.PathManager.Userspace.\n"
     "\n"
     "  --always-monitor  emit the kernel's MPTCP events as signals at all\n"
     "                    times, not only while a client is subscribed\n"
