@@ -230,6 +230,17 @@ TEST_F(UserspacePmTest, ListLocalAddressesInTheKernelsOrderAndNotSupportedOnOldK
                 "give one");
 }
 
+TEST(UserspaceRules, FamiliesCountMappedAddressesAsIpv4)
+{
+    EXPECT_NO_THROW(rules::checkSameFamily(ip("::ffff:10.0.0.1"), ip("10.0.0.2")));
+    EXPECT_NO_THROW(rules::checkSameFamily(ip("2001:db8::1"), ip("2001:db8::2")));
+    expectError([] { rules::checkSameFamily(ip("::ffff:10.0.0.1"), ip("2001:db8::2")); }, ErrorKind::InvalidArgs,
+                "not of the same family");
+    expectError([] { rules::checkAnnounceId(0); }, ErrorKind::InvalidArgs, "id 0 is the initial subflow's address");
+    EXPECT_NO_THROW(rules::checkAnnounceId(255));
+    expectError([] { rules::checkPortGiven(0, "remote port"); }, ErrorKind::InvalidArgs, "a remote port is required");
+}
+
 TEST(KernelRelease, ComparesMajorAndMinor)
 {
     EXPECT_TRUE(kernelAtLeast("6.18.44-fc-v1272", 6, 9));
