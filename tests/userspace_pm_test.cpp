@@ -7,6 +7,7 @@
 #include "mptcp_sysctl.hpp"
 #include "pm_error.hpp"
 #include "pm_protocol.hpp"
+#include "pm_rules.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
