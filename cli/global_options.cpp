@@ -3,13 +3,26 @@
 #include "cli_exit.hpp"
 #include "command_parser.hpp"
 #include "ip_words.hpp"
+#include "userspace_commands.hpp"
 
 #include <string_view>
 
 namespace mptcp::cli {
 namespace {
 
-enum class Effect { Json, Pretty, Details, Timestamp, TimestampShort, Version, Help, Ignore, IgnoreWithValue, Refuse };
+enum class Effect {
+    Json,
+    Pretty,
+    Details,
+    Timestamp,
+    TimestampShort,
+    Version,
+    Help,
+    NoAskPassword,
+    Ignore,
+    IgnoreWithValue,
+    Refuse
+};
 
 struct Option {
     const char* name;
@@ -51,6 +64,9 @@ constexpr Option kOptions[] = {
     {"-netns", Effect::Refuse},
     {"-Numeric", Effect::Ignore},
     {"-all", Effect::Ignore},
+    // mptcpctl's own, as systemctl's; after ip's so that no abbreviation
+    // of theirs changes meaning.
+    {"-no-ask-password", Effect::NoAskPassword},
 };
 
 const Option* findOption(std::string_view opt)
@@ -127,6 +143,9 @@ ParsedOptions parseGlobalOptions(std::span<const std::string> args)
                     throw CliFailure(kExitArguments, fullUsage());
                 }
                 break;
+            case Effect::NoAskPassword:
+                parsed.options.askPassword = false;
+                break;
             case Effect::Ignore:
                 break;
             case Effect::Refuse:
@@ -142,10 +161,12 @@ ParsedOptions parseGlobalOptions(std::span<const std::string> args)
 std::string fullUsage()
 {
     return std::string(
-               "Usage: mptcpctl [ OPTIONS ] { endpoint | limits | monitor | connection | profile | help } ...\n"
+               "Usage: mptcpctl [ OPTIONS ] { endpoint | limits | monitor | connection | subflow |\n"
+               "                              path-manager | profile | help } ...\n"
                "       The `ip mptcp` command line, through the org.mptcp.PathManager service.\n"
-               "OPTIONS := { -j[son] | -p[retty] | -d[etails] | -t[imestamp] | -ts[hort] | -V[ersion] | -h[elp] }\n") +
-           kCommandUsage +
+               "OPTIONS := { -j[son] | -p[retty] | -d[etails] | -t[imestamp] | -ts[hort] | -V[ersion] | -h[elp] |\n"
+               "             --no-ask-password }\n") +
+           kCommandUsage + kUserspaceUsage +
            // NetworkManager profiles' flags (the helper mptcpctl-profile).
            "\tmptcpctl profile show [ PROFILE ]\n"
            "\tmptcpctl profile set PROFILE { FLAG-LIST | none | default }\n";

@@ -7,6 +7,8 @@
 #include "global_options.hpp"
 #include "monitor.hpp"
 #include "path_manager_bus.hpp"
+#include "polkit_agent.hpp"
+#include "userspace_commands.hpp"
 #include "profile_helper.hpp"
 
 #include <cstdio>
@@ -16,6 +18,27 @@
 #include <vector>
 
 namespace {
+
+bool changes(mptcp::cli::Action action)
+{
+    using mptcp::cli::Action;
+    switch (action) {
+        case Action::EndpointAdd:
+        case Action::EndpointDelete:
+        case Action::EndpointChange:
+        case Action::EndpointFlush:
+        case Action::LimitsSet:
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool userspaceChanges(mptcp::cli::UserspaceAction action)
+{
+    using mptcp::cli::UserspaceAction;
+    return action != UserspaceAction::PathManagerShow && action != UserspaceAction::ListAddresses;
+}
 
 int run(const std::vector<std::string>& args)
 {
@@ -33,8 +56,12 @@ int run(const std::vector<std::string>& args)
     if (!words.empty() && words.front() == "profile") {
         execProfileHelper(words.subspan(1), parsed.options);  // libnm lives there, not here
     }
-    const Command command = parseCommand(words, deviceExistsHere);
-    if (command.action == Action::Usage) {
+    // The userspace path manager's commands (connection announce/remove/
+    // addresses, subflow, path-manager) first: userspace_commands.hpp.
+    const std::optional<UserspaceCommand> userspace = parseUserspaceCommand(words, deviceExistsHere);
+    const Command command = userspace ? Command{} : parseCommand(words, deviceExistsHere);
+    if (!userspace && command.action == Action::Usage) {
+        // Byte for byte `ip mptcp help`; `mptcpctl -help` lists the rest.
         std::fputs(kCommandUsage, stderr);
         return kExitArguments;  // as `ip mptcp help`
     }
@@ -44,10 +71,24 @@ int run(const std::vector<std::string>& args)
     } catch (const BusError& e) {
         throw CliFailure(kExitUnreachable, busUnreachable(e.message).message);
     }
-    if (command.action == Action::Monitor) {
+    if (!userspace && command.action == Action::Monitor) {
         return runMonitor(*bus, parsed.options);
     }
-    const std::string out = runCommand(command, parsed.options, *bus);
+    // On a terminal, as systemctl: polkit may ask for a password, through a
+    // text agent started for this one change.
+    PolkitAgent agent;
+    if (mayAskPassword(parsed.options.askPassword)) {
+        try {
+            bus->allowInteractiveAuthorization();
+        } catch (const BusError& e) {
+            throw CliFailure(kExitUnreachable, busUnreachable(e.message).message);
+        }
+        if (userspace ? userspaceChanges(userspace->action) : changes(command.action)) {
+            agent.startIfUseful();
+        }
+    }
+    const std::string out =
+        userspace ? runUserspaceCommand(*userspace, parsed.options, *bus) : runCommand(command, parsed.options, *bus);
     std::fwrite(out.data(), 1, out.size(), stdout);
     return std::fflush(stdout) == 0 ? 0 : 1;
 }

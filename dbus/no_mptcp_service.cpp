@@ -3,6 +3,7 @@
 #include "connections_adaptor.hpp"
 #include "dbus_errors.hpp"
 #include "event_loop.hpp"
+#include "no_mptcp_userspace.hpp"
 #include "path_manager_adaptor.hpp"
 #include "version.hpp"
 
@@ -42,6 +43,7 @@ int serveWithoutMptcp(const std::string& why)
         auto object = sdbus::createObject(*bus, kObjectPath);
         NoMptcpAdaptor adaptor(*object, why);
         NoMptcpConnectionsAdaptor connections(*object, why);
+        NoMptcpUserspaceAdaptor userspace(*object, why);
         object->finishRegistration();
         EventLoop loop(*bus);
         try {

@@ -29,6 +29,9 @@ struct CallResult {
     bool ok = true;
     std::string errorName;  // a D-Bus error name when !ok
     std::string message;
+    // > 0: no answer came within this many milliseconds. The service may
+    // still have received the call and carry it out: not "nothing changed".
+    int unansweredAfterMs = 0;
 };
 
 struct ManageOptions {

@@ -470,6 +470,7 @@ void BusHarness::startDaemon()
     // The managed interfaces' state in the test's own directory, never the
     // host's /run (it outlives a restartDaemon(), as /run would).
     spec.argv = {daemon, "--state-file=" + dir_ + "/managed.state"};
+    spec.argv.insert(spec.argv.end(), options_.daemonArgs.begin(), options_.daemonArgs.end());
     spec.env = environmentWithBus(busAddress_);
     spec.stdoutFd = log;
     spec.stderrFd = log;

@@ -147,6 +147,25 @@ void exchangeData(const MptcpConnection& c)
     transfer(c.server.get(), c.client.get());
 }
 
+std::uint32_t mptcpToken(int fd)
+{
+    // struct mptcp_info: six u8 counters, u32 flags, then u32 token.
+    constexpr int kSolMptcp = 284;
+    constexpr int kMptcpInfo = 1;
+    constexpr std::size_t kTokenOffset = 12;
+    std::uint8_t info[256] = {};
+    socklen_t len = sizeof info;
+    if (getsockopt(fd, kSolMptcp, kMptcpInfo, info, &len) != 0) {
+        failErrno("getsockopt(MPTCP_INFO)");
+    }
+    if (len < kTokenOffset + 4) {
+        throw std::runtime_error("MPTCP_INFO too short for the token");
+    }
+    std::uint32_t token = 0;
+    std::memcpy(&token, info + kTokenOffset, sizeof token);
+    return token;
+}
+
 void inNetworkNamespace(int netnsFd, const std::function<void()>& fn)
 {
     std::exception_ptr failure;

@@ -54,6 +54,10 @@ MptcpConnection mptcpConnect(const MptcpListener& listener, const std::string& a
 // terms (the server's ESTABLISHED comes with the first data).
 void exchangeData(const MptcpConnection& c);
 
+// The connection's token (MPTCP_INFO, which only the socket's owner can
+// read). Throws std::runtime_error.
+std::uint32_t mptcpToken(int fd);
+
 // Runs fn on a thread that has joined the network namespace netnsFd (a
 // descriptor of /proc/PID/ns/net), and waits for it. What fn throws is
 // rethrown here. Sockets fn creates stay in that namespace.
