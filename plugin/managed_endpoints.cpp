@@ -14,6 +14,12 @@ namespace {
 // A burst of events is handled in slices: the bus gets its turn between
 // them (the socket stays readable, so the loop comes back at once).
 constexpr int kDatagramsPerWake = 64;
+// Datagrams queued before an overrun are only read and dropped, which is
+// cheap: a larger slice, so that the resynchronisation comes soon.
+constexpr int kDiscardsPerWake = 1024;
+// A call (ManageInterface) must see the interfaces as they are now: it
+// reads what is pending, up to this many datagrams.
+constexpr int kDatagramsPerCall = 1 << 16;
 
 PmError translated(const KernelRefused& refusal, const std::string& subject)
 {
@@ -123,7 +129,7 @@ ManagedOutcome ManagedEndpoints::manage(const std::string& interface, const Mana
         return release(interface);
     }
     ManagedOutcome out;
-    drainEvents();  // a device created just before the call must be known
+    drainEvents(kDatagramsPerCall);  // a device created just before the call must be known
     if (!interfaces_.indexOf(interface)) {
         out.failure = PmError(ErrorKind::InvalidArgs,
                               "no interface named " + rules::quoteArg(interface) + " in this network namespace");
@@ -170,7 +176,7 @@ ManagedOutcome ManagedEndpoints::manage(const std::string& interface, const Mana
 
 ManagedOutcome ManagedEndpoints::release(const std::string& interface)
 {
-    drainEvents();
+    drainEvents(kDatagramsPerCall);
     const bool wasManaged = managed_.erase(interface) != 0;
     if (wasManaged) {
         log_(interface + ": released");
@@ -183,33 +189,45 @@ ManagedOutcome ManagedEndpoints::release(const std::string& interface)
 
 ManagedOutcome ManagedEndpoints::onRouteEvents()
 {
-    drainEvents();
+    drainEvents(discarding_ ? kDiscardsPerWake : kDatagramsPerWake);
     if (!dirty_) {
         return {};
     }
     return reconcile();
 }
 
-void ManagedEndpoints::drainEvents()
+void ManagedEndpoints::drainEvents(int budget)
 {
-    bool lost = resyncPending_;
-    for (int i = 0; i < kDatagramsPerWake; ++i) {
+    bool resyncNow = resyncPending_ && !discarding_;
+    for (int i = 0; i < budget; ++i) {
         std::size_t length = 0;
         RouteEventSocket::Status status;
         try {
             status = events_.receive(buffer_, &length);
         } catch (const PmError& e) {
+            // What follows in the queue may depend on what was just lost.
             log_(std::string(e.what()) + "; reading links and addresses again");
-            lost = true;
-            break;
+            discarding_ = true;
+            continue;
         }
         if (status == RouteEventSocket::Status::Empty) {
+            if (discarding_) {
+                // Everything older than the gap is gone: a dump taken now is
+                // newer than it, and what comes after is newer still.
+                discarding_ = false;
+                resyncNow = true;
+            }
             break;
         }
         if (status == RouteEventSocket::Status::Overrun) {
-            log_("rtnetlink events were lost (receive buffer overrun); reading links and addresses again");
-            lost = true;
+            if (!discarding_) {
+                log_("rtnetlink events were lost (receive buffer overrun); reading links and addresses again");
+            }
+            discarding_ = true;
             continue;
+        }
+        if (discarding_) {
+            continue;  // queued before the gap: older than the dump to come
         }
         try {
             rtnl::forEachMessage({buffer_.data(), length}, [&](const rtnl::Message& m) {
@@ -219,11 +237,11 @@ void ManagedEndpoints::drainEvents()
             });
         } catch (const PmError& e) {
             log_(std::string(e.what()) + "; reading links and addresses again");
-            lost = true;
+            discarding_ = true;
         }
     }
-    if (!lost) {
-        return;
+    if (!resyncNow) {
+        return;  // nothing lost, or still throwing away what came before the gap
     }
     try {
         resync();

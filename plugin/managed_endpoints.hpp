@@ -74,7 +74,11 @@ public:
     const std::string& statePath() const { return state_.path(); }
 
 private:
-    void drainEvents();
+    // Reads at most `budget` datagrams. After an overrun it drops every
+    // datagram queued before the gap (until the socket is empty), and only
+    // then dumps: applying those older events on top of a newer dump would
+    // bring back addresses that are gone, and remove ones that came back.
+    void drainEvents(int budget);
     void resync();
     ManagedOutcome reconcile();
     void removeEndpoints(const std::vector<OwnedEndpoint>& remove, std::vector<OwnedEndpoint>& owned,
@@ -98,6 +102,7 @@ private:
     InterfaceTable interfaces_;
     bool dirty_ = false;          // a managed interface changed since the last reconcile
     bool resyncPending_ = false;  // events were lost and the dump failed: retry it
+    bool discarding_ = false;     // events were lost: dropping what was queued before the gap
     std::uint32_t routeSeq_ = 0;
     std::string savedText_;  // what the state file holds: written only on change
     std::vector<std::string> lastNotes_;

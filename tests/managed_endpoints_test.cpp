@@ -96,6 +96,29 @@ protected:
 
     ManagedOutcome events() { return core_->onRouteEvents(); }
 
+    // The daemon's loop: one onRouteEvents per turn while the socket is
+    // readable.
+    ManagedOutcome eventsUntilQuiet()
+    {
+        ManagedOutcome all;
+        for (int turn = 0; turn < 10000 && route_.pendingEvents() != 0; ++turn) {
+            all.merge(events());
+        }
+        all.merge(events());  // the turn that finds the socket empty
+        EXPECT_EQ(route_.pendingEvents(), 0u);
+        return all;
+    }
+
+    // Address changes that do not matter to anyone, to fill the queue:
+    // `pairs` add/delete pairs on wlan0 (not managed).
+    void noise(int pairs)
+    {
+        for (int i = 0; i < pairs; ++i) {
+            route_.addAddress(kWlan0, "203.0.113.7/24");
+            route_.removeAddress(kWlan0, "203.0.113.7/24");
+        }
+    }
+
     std::string logText() const
     {
         std::string all;
@@ -484,6 +507,26 @@ TEST_F(ManagedEndpointsTest, WhatChangedWhileTheServiceWasDownIsCaughtUpAtStart)
     EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2", "2001:db8::2 id 2 subflow dev 2"));
 }
 
+// SIGKILL: no goodbye, the state file as last written. Meanwhile addresses
+// come and go; after the restart the endpoints equal the usable addresses,
+// the survivors keep their ids and the administrator's endpoint is as it was.
+TEST_F(ManagedEndpointsTest, AKillAndARestartWithAddressChangesInBetween)
+{
+    route_.addAddress(kEth0, "2001:db8::1/64");
+    route_.addAddress(kEth0, "2001:db8::5/64");
+    adminAdds("198.51.100.200", proto::FLAG_SIGNAL);
+    startService().manage("eth0", subflow());
+    ASSERT_THAT(table(), ElementsAre("198.51.100.200 id 1 signal", "192.0.2.1 id 2 subflow dev 2",
+                                     "2001:db8::1 id 3 subflow dev 2", "2001:db8::5 id 4 subflow dev 2"));
+    core_.reset();  // killed: ManagedEndpoints has no goodbye (no destructor work) to skip
+    route_.removeAddress(kEth0, "2001:db8::1/64");
+    route_.addAddress(kEth0, "198.51.100.9/24");
+
+    startService();
+    EXPECT_THAT(table(), ElementsAre("198.51.100.200 id 1 signal", "192.0.2.1 id 2 subflow dev 2",
+                                     "2001:db8::5 id 4 subflow dev 2", "198.51.100.9 id 5 subflow dev 2"));
+}
+
 TEST_F(ManagedEndpointsTest, ARecordedIdNowHoldingAnotherAddressIsNotTakenBack)
 {
     startService().manage("eth0", subflow());
@@ -558,15 +601,133 @@ TEST_F(ManagedEndpointsTest, LostEventsAreRecoveredByDumpingAgain)
 {
     ManagedEndpoints& core = startService();
     core.manage("eth0", subflow());
+    route_.overflow();  // ENOBUFS: none of what follows is told
     route_.addAddress(kEth0, "2001:db8::1/64");
     route_.removeAddress(kEth0, "192.0.2.1/24");
-    route_.loseEvents();  // ENOBUFS: none of that is told
     const std::size_t dumps = route_.dumpRequests();
 
     EXPECT_TRUE(events().endpointsChanged);
     EXPECT_EQ(route_.dumpRequests(), dumps + 2);  // links, addresses
     EXPECT_THAT(table(), ElementsAre("2001:db8::1 id 1 subflow dev 2"));
     EXPECT_THAT(logText(), HasSubstr("events were lost"));
+}
+
+// The kernel keeps delivering what it queued before the gap after saying
+// ENOBUFS: those events are older than the dump and must not be applied on
+// top of it. Here the last ones before the gap are meaningful (an address
+// added, another deleted) and the gap undoes both.
+TEST_F(ManagedEndpointsTest, EventsQueuedBeforeAnOverrunAreNotAppliedOverTheDump)
+{
+    route_.addLink(kWlan0, "wlan0");
+    adminAdds("198.51.100.200", proto::FLAG_SIGNAL);  // the administrator's own
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    noise(200);
+    route_.addAddress(kEth0, "2001:db8::1/64");
+    route_.removeAddress(kEth0, "192.0.2.1/24");
+    route_.overflow();
+    route_.removeAddress(kEth0, "2001:db8::1/64");  // lost
+    route_.addAddress(kEth0, "192.0.2.1/24");       // lost: re-added after the gap
+    const std::size_t dumps = route_.dumpRequests();
+
+    eventsUntilQuiet();
+    EXPECT_EQ(route_.dumpRequests(), dumps + 2);  // one resynchronisation: links, addresses
+    EXPECT_THAT(table(), ElementsAre("198.51.100.200 id 1 signal", "192.0.2.1 id 2 subflow dev 2"));
+
+    // What comes after the overrun was read is applied as usual.
+    route_.addAddress(kEth0, "2001:db8::2/64");
+    EXPECT_TRUE(eventsUntilQuiet().endpointsChanged);
+    EXPECT_THAT(table(), ElementsAre("198.51.100.200 id 1 signal", "192.0.2.1 id 2 subflow dev 2",
+                                     "2001:db8::2 id 3 subflow dev 2"));
+}
+
+// More queued before the gap than one turn of the loop reads: the dump
+// waits until all of it is gone, and then happens once.
+TEST_F(ManagedEndpointsTest, ALongQueueBeforeAnOverrunIsDroppedOverSeveralTurns)
+{
+    route_.addLink(kWlan0, "wlan0");
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    noise(1500);
+    route_.removeAddress(kEth0, "192.0.2.1/24");
+    route_.overflow();
+    route_.addAddress(kEth0, "192.0.2.1/24");  // lost
+    const std::size_t dumps = route_.dumpRequests();
+
+    EXPECT_FALSE(events().endpointsChanged);
+    EXPECT_EQ(route_.dumpRequests(), dumps);  // still dropping: a dump now would be older than the queue
+    EXPECT_FALSE(eventsUntilQuiet().endpointsChanged);
+    EXPECT_EQ(route_.dumpRequests(), dumps + 2);
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
+}
+
+TEST_F(ManagedEndpointsTest, AnOverrunAroundARenameAndANewInterfaceOfTheManagedName)
+{
+    route_.addLink(kWlan0, "wlan0");
+    adminAdds("198.51.100.200", proto::FLAG_SIGNAL);
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    noise(100);
+    route_.renameLink(kEth0, "lan0");
+    route_.overflow();
+    route_.addLink(9, "eth0");  // lost, as everything until the next read
+    route_.addAddress(9, "198.51.100.1/24");
+    route_.addAddress(9, "2001:db8:9::1/64");
+
+    EXPECT_TRUE(eventsUntilQuiet().endpointsChanged);
+    EXPECT_THAT(table(), ElementsAre("198.51.100.200 id 1 signal", "198.51.100.1 id 2 subflow dev 9",
+                                     "2001:db8:9::1 id 3 subflow dev 9"));
+    EXPECT_THAT(core.managed(), ElementsAre(::testing::Pair("eth0", subflow())));
+}
+
+TEST_F(ManagedEndpointsTest, ARenameAndANewInterfaceOfTheManagedName)
+{
+    route_.addLink(kWlan0, "wlan0");
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    route_.renameLink(kEth0, "lan0");
+    route_.addLink(9, "eth0");
+    route_.addAddress(9, "198.51.100.1/24");
+
+    EXPECT_TRUE(eventsUntilQuiet().endpointsChanged);
+    EXPECT_THAT(table(), ElementsAre("198.51.100.1 id 1 subflow dev 9"));
+
+    // The old one's index, reused by an interface of another name, is not
+    // managed; and the managed name's endpoints stay with the new one.
+    route_.removeLink(kEth0);
+    route_.addLink(kEth0, "eth1");
+    route_.addAddress(kEth0, "192.0.2.77/24");
+    EXPECT_FALSE(eventsUntilQuiet().endpointsChanged);
+    EXPECT_THAT(table(), ElementsAre("198.51.100.1 id 1 subflow dev 9"));
+}
+
+TEST_F(ManagedEndpointsTest, ANotificationCausedByAUserProcessIsStillTheKernels)
+{
+    // The real socket drops datagrams of other senders before this class
+    // sees them (route_events.cpp); here: a message of a user process
+    // carries that process's port id in its header, and is still the
+    // kernel's notification when the kernel sent it. Nothing to filter.
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    route_.queueEvent(testing::addressMessage(RTM_NEWADDR, kEth0, "198.51.100.3/24", 0, 0, 77));
+    EXPECT_TRUE(events().endpointsChanged);
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2", "198.51.100.3 id 2 subflow dev 2"));
+}
+
+// A Wi-Fi link sends RTM_NEWLINK after RTM_NEWLINK: one reconciliation for
+// the whole burst, one request for the kernel's table.
+TEST_F(ManagedEndpointsTest, ABurstOfEventsIsReconciledOnce)
+{
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    for (int i = 0; i < 50; ++i) {
+        route_.renameLink(kEth0, "eth0");
+    }
+    route_.addAddress(kEth0, "198.51.100.3/24");
+    const std::size_t dumps = kernel_.requestCount(proto::CMD_GET_ADDR);
+    EXPECT_TRUE(events().endpointsChanged);
+    // One table read to plan, one to learn the new endpoint's id.
+    EXPECT_EQ(kernel_.requestCount(proto::CMD_GET_ADDR), dumps + 2);
 }
 
 TEST_F(ManagedEndpointsTest, AMalformedEventIsSurvivedByDumpingAgain)
@@ -588,8 +749,8 @@ TEST_F(ManagedEndpointsTest, AFailedDumpIsRetriedAtTheNextEvent)
 {
     ManagedEndpoints& core = startService();
     core.manage("eth0", subflow());
+    route_.overflow();
     route_.addAddress(kEth0, "2001:db8::1/64");
-    route_.loseEvents();
     route_.failDumps(ENOMEM);
     EXPECT_FALSE(events().endpointsChanged);
     EXPECT_THAT(logText(), HasSubstr("ENOMEM"));
