@@ -564,8 +564,8 @@ TEST_F(ManagedEndpointsTest, AStateFileOfAnotherNamespaceIsNotUsed)
     std::stringstream text;
     text << in.rdbuf();
     std::string s = text.str();
-    const auto at = s.find("netns ");
-    s.replace(at, s.find('\n', at) - at, "netns 1");
+    const auto at = s.find("netns-cookie ");
+    s.replace(at, s.find('\n', at) - at, "netns-cookie 1");
     std::ofstream(statePath()) << s;
 
     ManagedEndpoints& again = startService();
@@ -577,11 +577,61 @@ TEST_F(ManagedEndpointsTest, AStateFileOfAnotherNamespaceIsNotUsed)
 TEST_F(ManagedEndpointsTest, ACorruptStateFileIsReportedAndTheServiceStartsEmpty)
 {
     std::filesystem::create_directories(dir_);
-    std::ofstream(statePath()) << "mptcp-pathmanagerd-state 1\nnetns 5\ninterface eth0 flags=0x2\n";
+    std::ofstream(statePath()) << "mptcp-pathmanagerd-state 2\nnetns-cookie 5\ninterface eth0 flags=0x2\n";
     ManagedEndpoints& core = startService();
     EXPECT_THAT(core.managed(), IsEmpty());
-    EXPECT_THAT(logText(), HasSubstr(statePath() + ":3: an interface line has 7 words"));
+    EXPECT_THAT(logText(), HasSubstr(statePath() + ":3: an interface line has 9 words"));
     EXPECT_FALSE(core.manage("eth0", subflow()).failure);
+}
+
+// A byte the writer never writes: the file is not trusted at all, one log
+// line says why, and the endpoints it names stay (they cannot be proven to
+// be the service's).
+TEST_F(ManagedEndpointsTest, AStateFileWithBytesTheServiceNeverWritesIsNotUsed)
+{
+    startService().manage("eth0", subflow());
+    core_.reset();
+    std::ifstream in(statePath());
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string s = text.str();
+    s.insert(s.find("endpoint "), "# caf\xc3\xa9\n");
+    std::ofstream(statePath()) << s;
+
+    const std::size_t before = log_.size();
+    ManagedEndpoints& again = startService();
+    EXPECT_THAT(again.managed(), IsEmpty());
+    ASSERT_GT(log_.size(), before);
+    EXPECT_THAT(log_[before], HasSubstr("byte 0xc3, which the service never writes"));
+    EXPECT_THAT(log_[before], HasSubstr(statePath() + ":"));
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
+    EXPECT_THAT(again.release("eth0").endpointsChanged, false);
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
+}
+
+TEST_F(ManagedEndpointsTest, TheStateFileIsPrivateAndNeverWrittenThroughALink)
+{
+    std::filesystem::create_directories(dir_);
+    std::filesystem::permissions(dir_, std::filesystem::perms(0755));
+    const auto victim = dir_ / "victim";
+    std::ofstream(victim) << "precious\n";
+    std::filesystem::create_symlink(victim, statePath() + ".tmp");
+
+    startService().manage("eth0", subflow());
+    EXPECT_EQ(std::filesystem::status(dir_).permissions() & std::filesystem::perms::all,
+              std::filesystem::perms::owner_all);
+    std::ifstream in(victim);
+    std::string kept;
+    std::getline(in, kept);
+    EXPECT_EQ(kept, "precious");
+    EXPECT_FALSE(std::filesystem::is_symlink(statePath()));
+
+    // A state file replaced by a link is not followed.
+    std::filesystem::remove(statePath());
+    std::filesystem::create_symlink(victim, statePath());
+    core_.reset();
+    startService();
+    EXPECT_THAT(logText(), HasSubstr(statePath() + " is a symbolic link"));
 }
 
 TEST_F(ManagedEndpointsTest, AStateFileThatCannotBeWrittenIsTheCallersError)
