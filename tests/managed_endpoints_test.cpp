@@ -811,6 +811,183 @@ TEST_F(ManagedEndpointsTest, AFailedDumpIsRetriedAtTheNextEvent)
     EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2", "2001:db8::1 id 2 subflow dev 2"));
 }
 
+// --------------------------------------------------- owners, transient --
+
+TEST_F(ManagedEndpointsTest, ReleaseOwnerReleasesEveryInterfaceOfThatOwnerOnly)
+{
+    route_.addLink(kWlan0, "wlan0");
+    route_.addAddress(kWlan0, "198.51.100.1/24");
+    route_.addLink(9, "ppp0");
+    route_.addAddress(9, "203.0.113.1/24");
+    ManagedEndpoints& core = startService();
+    ManagedSettings office = subflow();
+    office.owner = "uuid-office";
+    ManagedSettings other = subflow();
+    other.owner = "uuid-other";
+    core.manage("eth0", office);
+    core.manage("ppp0", office);
+    core.manage("wlan0", other);
+
+    std::vector<std::string> released;
+    EXPECT_TRUE(core.releaseOwner("uuid-office", released).endpointsChanged);
+    EXPECT_THAT(released, ElementsAre("eth0", "ppp0"));
+    EXPECT_THAT(table(), ElementsAre("198.51.100.1 id 3 subflow dev 3"));
+
+    released.clear();
+    const ManagedOutcome none = core.releaseOwner("uuid-office", released);
+    EXPECT_FALSE(none.failure);
+    EXPECT_FALSE(none.endpointsChanged);
+    EXPECT_THAT(released, IsEmpty());
+    ASSERT_TRUE(core.releaseOwner("", released).failure);
+    EXPECT_EQ(core.releaseOwner("", released).failure->kind(), ErrorKind::InvalidArgs);
+}
+
+TEST_F(ManagedEndpointsTest, ATransientInterfaceIsNoLongerManagedOnceItIsGone)
+{
+    route_.addLink(kWlan0, "wlan0");
+    ManagedEndpoints& core = startService();
+    ManagedSettings settings = subflow();
+    settings.transient = true;
+    settings.source = "built-in for ethernet";
+    core.manage("eth0", settings);
+    core.manage("wlan0", subflow());
+    route_.removeLink(kEth0);
+    route_.removeLink(kWlan0);
+    EXPECT_TRUE(events().endpointsChanged);
+    EXPECT_THAT(core.managed(), ElementsAre(::testing::Pair("wlan0", subflow())));  // by name: waits
+
+    route_.addLink(8, "eth0");
+    route_.addAddress(8, "198.51.100.8/24");
+    EXPECT_FALSE(events().endpointsChanged);
+    EXPECT_THAT(table(), IsEmpty());
+}
+
+TEST_F(ManagedEndpointsTest, ATransientInterfaceGoneWhileTheServiceWasDownEndsAtStart)
+{
+    ManagedSettings settings = subflow();
+    settings.transient = true;
+    startService().manage("eth0", settings);
+    core_.reset();
+    route_.removeLink(kEth0);
+    EXPECT_THAT(startService().managed(), IsEmpty());
+}
+
+// ------------------------------------------------ declared interfaces ---
+
+class DeclaredInterfacesTest : public ManagedEndpointsTest {
+protected:
+    std::string configPath() const { return (dir_ / "pathmanager.conf").string(); }
+    void writeConfig(const std::string& text)
+    {
+        std::filesystem::create_directories(dir_);
+        std::ofstream(configPath()) << text;
+    }
+    bool load()
+    {
+        ManagedOutcome out;
+        return core_->loadDeclared(configPath(), out);
+    }
+    // As the daemon starts: the file first, then the state and the kernel.
+    ManagedEndpoints& startWithConfig()
+    {
+        core_.reset();
+        route_.discardEvents();
+        core_ = std::make_unique<ManagedEndpoints>(client_, route_.dumpSocket(), route_.eventSocket(),
+                                                   StateFile(statePath()), LimitsPolicy{},
+                                                   [this](const std::string& line) { log_.push_back(line); });
+        ManagedOutcome out;
+        core_->loadDeclared(configPath(), out);
+        out.merge(core_->start());
+        EXPECT_FALSE(out.failure) << out.failure->what();
+        return *core_;
+    }
+};
+
+TEST_F(DeclaredInterfacesTest, ADeclaredInterfaceGetsItsEndpointsAtStartAndAfterAReload)
+{
+    route_.addLink(kWlan0, "wlan0");
+    route_.addAddress(kWlan0, "198.51.100.1/24");
+    adminAdds("203.0.113.9", proto::FLAG_SIGNAL);
+    writeConfig("[interface:eth*]\nflags=subflow\n");
+    ManagedEndpoints& core = startWithConfig();
+    EXPECT_THAT(table(), ElementsAre("203.0.113.9 id 1 signal", "192.0.2.1 id 2 subflow dev 2"));
+    EXPECT_THAT(core.managed(), IsEmpty());  // calls' entries only
+    ASSERT_EQ(core.declared().interfaces.size(), 1u);
+
+    // A future interface the glob matches.
+    route_.addLink(9, "eth1");
+    route_.addAddress(9, "192.0.2.99/24");
+    EXPECT_TRUE(events().endpointsChanged);
+    EXPECT_THAT(table(), ElementsAre("203.0.113.9 id 1 signal", "192.0.2.1 id 2 subflow dev 2",
+                                     "192.0.2.99 id 3 subflow dev 9"));
+
+    // SIGHUP after an edit.
+    writeConfig("[interface:wlan0]\nflags=subflow,backup\n[limits]\nsubflows=3\n");
+    EXPECT_TRUE(load());
+    EXPECT_THAT(table(), ElementsAre("203.0.113.9 id 1 signal", "198.51.100.1 id 3 subflow backup dev 3"));
+    EXPECT_EQ(client_.getLimits().subflows, 3u);
+}
+
+TEST_F(DeclaredInterfacesTest, AFileWithMistakesIsNotAppliedAndEachMistakeIsOneLine)
+{
+    writeConfig("[interface:eth0]\nflags=subflow\nport=x\n[limits]\nsubflows=99\n");
+    ManagedEndpoints& core = startWithConfig();
+    EXPECT_THAT(table(), IsEmpty());
+    EXPECT_THAT(logText(), HasSubstr(configPath() + ":3: port: \"x\" is not a port"));
+    EXPECT_THAT(logText(), HasSubstr(configPath() + ":5: subflows: \"99\" is not a limit"));
+    EXPECT_THAT(logText(), HasSubstr(configPath() + ": not applied (2 mistake(s)); no interface is declared"));
+
+    // A good version, then a bad edit: the good one stays.
+    writeConfig("[interface:eth0]\nflags=subflow\n");
+    EXPECT_TRUE(load());
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
+    writeConfig("[interface:eth0]\nflags=\n");
+    EXPECT_FALSE(load());
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
+    EXPECT_THAT(logText(), HasSubstr("the version applied before stays in effect"));
+    EXPECT_EQ(core.declared().interfaces.size(), 1u);
+}
+
+TEST_F(DeclaredInterfacesTest, CallsDoNotOverrideTheFile)
+{
+    writeConfig("[interface:eth0]\nflags=subflow\n");
+    ManagedEndpoints& core = startWithConfig();
+    ManagedSettings backup = subflow();
+    backup.flags |= proto::FLAG_BACKUP;
+
+    const ManagedOutcome managed = core.manage("eth0", backup);
+    ASSERT_TRUE(managed.failure);
+    EXPECT_EQ(managed.failure->kind(), ErrorKind::Exists);
+    EXPECT_THAT(managed.failure->what(), HasSubstr("eth0 is declared in " + configPath() + " (line 1"));
+    ASSERT_TRUE(core.release("eth0").failure);
+    EXPECT_THAT(core.release("eth0").failure->what(), HasSubstr(configPath()));
+    std::vector<std::string> released;
+    EXPECT_THAT(core.releaseOwner("config", released).failure->what(), HasSubstr(configPath()));
+    ManagedSettings claimsConfig = subflow();
+    claimsConfig.owner = "config";
+    route_.addLink(kWlan0, "wlan0");
+    EXPECT_EQ(core.manage("wlan0", claimsConfig).failure->kind(), ErrorKind::InvalidArgs);
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
+}
+
+TEST_F(DeclaredInterfacesTest, ADeclaredInterfaceTakesOverFromACallAfterAReload)
+{
+    route_.addAddress(kEth0, "2001:db8::1/64");
+    writeConfig("");
+    ManagedEndpoints& core = startWithConfig();
+    core.manage("eth0", subflow());
+    ASSERT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2", "2001:db8::1 id 2 subflow dev 2"));
+
+    writeConfig("[interface:eth0]\nflags=subflow\nfamilies=ipv4\n");
+    EXPECT_TRUE(load());
+    EXPECT_THAT(core.managed(), IsEmpty());
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));  // survivor keeps its id
+
+    // After a restart the file is read again; nothing is duplicated.
+    startWithConfig();
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
+}
+
 // ----------------------------------------------------------- limits -----
 
 TEST_F(ManagedEndpointsTest, TheSubflowsLimitIsRaisedToWhatTheEndpointsNeed)
