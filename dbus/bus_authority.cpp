@@ -1,11 +1,9 @@
 #include "bus_authority.hpp"
 
-#include "pm_error.hpp"
-
 #include <sdbus-c++/sdbus-c++.h>
-#include <systemd/sd-bus.h>
 
 #include <array>
+#include <cstdio>
 #include <map>
 #include <string_view>
 
@@ -18,24 +16,41 @@ constexpr const char* kPolkitInterface = "org.freedesktop.PolicyKit1.Authority";
 // CheckAuthorization's flags: AllowUserInteraction.
 constexpr std::uint32_t kAllowUserInteraction = 1;
 
-// sdbus::Message keeps its sd_bus_message* protected. A pointer to that
-// member, formed in a derived class, reads it from any Message without
-// pretending the object is of the derived type.
-struct RawMessage : sdbus::Message {
-    static sd_bus_message* of(const sdbus::Message& m)
-    {
-        constexpr auto member = &RawMessage::msg_;
-        return static_cast<sd_bus_message*>(m.*member);
+using Clock = std::chrono::steady_clock;
+
+// sdbus-c++ 1.2 lets exceptions from a reply handler escape into sd-bus's
+// C frames: nothing may leave one.
+template <typename Fn>
+void guarded(const char* what, Fn&& fn) noexcept
+{
+    try {
+        fn();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "mptcp-pathmanagerd: %s: %s\n", what, e.what());
+    } catch (...) {
+        std::fprintf(stderr, "mptcp-pathmanagerd: %s failed\n", what);
     }
-};
+}
+
+bool isTimeout(const std::string& errorName)
+{
+    return errorName == "org.freedesktop.DBus.Error.NoReply" || errorName == "org.freedesktop.DBus.Error.Timeout" ||
+           errorName == "org.freedesktop.DBus.Error.TimedOut";
+}
+
+PolkitAnswer fromResult(bool authorized, bool challenge, const std::map<std::string, std::string>& details)
+{
+    using V = PolkitAnswer::Verdict;
+    if (authorized) {
+        return {V::Authorized, "", {}};
+    }
+    if (const auto it = details.find("polkit.dismissed"); it != details.end() && it->second == "true") {
+        return {V::Dismissed, "", {}};
+    }
+    return {challenge ? V::NeedsAuthentication : V::NotAuthorized, "", {}};
+}
 
 }  // namespace
-
-bool allowsInteractiveAuthorization(const sdbus::Message& message)
-{
-    sd_bus_message* raw = RawMessage::of(message);
-    return raw != nullptr && sd_bus_message_get_allow_interactive_authorization(raw) > 0;
-}
 
 bool meansUnreachable(const std::string& errorName)
 {
@@ -52,67 +67,96 @@ bool meansUnreachable(const std::string& errorName)
     return false;
 }
 
-std::optional<Caller> BusAuthorityQueries::currentCaller()
+void BusAuthorityQueries::askUnixUser(const std::string& uniqueName, UidAnswer answer)
 {
-    const sdbus::Message* call = object_.getCurrentlyProcessedMessage();
-    if (call == nullptr) {
-        return std::nullopt;
-    }
-    return Caller{call->getSender(), allowsInteractiveAuthorization(*call)};
-}
-
-uid_t BusAuthorityQueries::unixUser(const std::string& uniqueName)
-{
-    if (!busDriver_) {
-        busDriver_ = sdbus::createProxy(object_.getConnection(), "org.freedesktop.DBus", "/org/freedesktop/DBus");
-    }
-    std::uint32_t uid = 0;
     try {
-        busDriver_->callMethod("GetConnectionUnixUser")
+        if (!busDriver_) {
+            busDriver_ = sdbus::createProxy(bus_, "org.freedesktop.DBus", "/org/freedesktop/DBus");
+        }
+        busDriver_->callMethodAsync("GetConnectionUnixUser")
             .onInterface("org.freedesktop.DBus")
-            .withTimeout(kPolkitTimeout)
+            .withTimeout(limits_.check)
             .withArguments(uniqueName)
-            .storeResultsTo(uid);
+            .uponReplyInvoke([answer](const sdbus::Error* error, std::uint32_t uid) {
+                guarded("the caller's uid", [&] {
+                    if (error != nullptr) {
+                        answer(std::nullopt, error->getName() + ": " + error->getMessage());
+                    } else {
+                        answer(static_cast<uid_t>(uid), "");
+                    }
+                });
+            });
     } catch (const sdbus::Error& e) {
-        throw PmError(ErrorKind::AccessDenied, e.getName() + ": " + e.getMessage());
+        answer(std::nullopt, e.getName() + ": " + e.getMessage());
     }
-    return static_cast<uid_t>(uid);
 }
 
-PolkitAnswer BusAuthorityQueries::checkModify(const Caller& caller)
+sdbus::IProxy& BusAuthorityQueries::polkit()
 {
     if (!polkit_) {
-        polkit_ = sdbus::createProxy(object_.getConnection(), kPolkitName, kPolkitPath);
+        polkit_ = sdbus::createProxy(bus_, kPolkitName, kPolkitPath);
     }
+    return *polkit_;
+}
+
+void BusAuthorityQueries::checkAuthorization(const Caller& caller, const char* actionId,
+                                             const std::string& cancellationId, PolkitReply reply)
+{
     using Subject = sdbus::Struct<std::string, std::map<std::string, sdbus::Variant>>;
     using Result = sdbus::Struct<bool, bool, std::map<std::string, std::string>>;
     const Subject subject{std::string("system-bus-name"),
                           std::map<std::string, sdbus::Variant>{{"name", sdbus::Variant(caller.uniqueName)}}};
     const std::map<std::string, std::string> details;
     const std::uint32_t flags = caller.allowInteractive ? kAllowUserInteraction : 0;
-    Result result;
+    // The call's own timeout is the check's time limit: sd-bus answers it
+    // with NoReply when it runs out, while everything else goes on.
+    const std::chrono::milliseconds limit = caller.allowInteractive ? limits_.interactiveCheck : limits_.check;
+    const auto started = Clock::now();
     try {
-        polkit_->callMethod("CheckAuthorization")
+        polkit()
+            .callMethodAsync("CheckAuthorization")
             .onInterface(kPolkitInterface)
-            .withTimeout(caller.allowInteractive ? kPolkitInteractiveTimeout : kPolkitTimeout)
-            .withArguments(subject, std::string(kModifyAction), details, flags, std::string())
-            .storeResultsTo(result);
+            .withTimeout(limit)
+            .withArguments(subject, std::string(actionId), details, flags, cancellationId)
+            .uponReplyInvoke([reply, limit, started](const sdbus::Error* error, Result result) {
+                guarded("polkit's answer", [&] {
+                    using V = PolkitAnswer::Verdict;
+                    if (error == nullptr) {
+                        reply(fromResult(result.get<0>(), result.get<1>(), result.get<2>()));
+                    } else if (isTimeout(error->getName()) &&
+                               Clock::now() - started + std::chrono::milliseconds(10) >= limit) {
+                        reply({V::TimedOut, error->getName() + ": " + error->getMessage(), limit});
+                    } else {
+                        const V verdict = meansUnreachable(error->getName()) ? V::Unreachable : V::Failed;
+                        reply({verdict, error->getName() + ": " + error->getMessage(), {}});
+                    }
+                });
+            });
     } catch (const sdbus::Error& e) {
-        const auto verdict =
-            meansUnreachable(e.getName()) ? PolkitAnswer::Verdict::Unreachable : PolkitAnswer::Verdict::Failed;
-        return {verdict, e.getName() + ": " + e.getMessage()};
+        reply({PolkitAnswer::Verdict::Unreachable, e.getName() + ": " + e.getMessage(), {}});
     }
-    const bool authorized = result.get<0>();
-    const bool challenge = result.get<1>();
-    const auto& resultDetails = result.get<2>();
-    using V = PolkitAnswer::Verdict;
-    if (authorized) {
-        return {V::Authorized, ""};
+}
+
+void BusAuthorityQueries::cancelCheck(const std::string& cancellationId)
+{
+    try {
+        polkit()
+            .callMethodAsync("CancelCheckAuthorization")
+            .onInterface(kPolkitInterface)
+            .withTimeout(limits_.check)
+            .withArguments(cancellationId)
+            .uponReplyInvoke([cancellationId](const sdbus::Error* error) {
+                // polkit refuses to cancel a check it already answered; any
+                // other refusal is worth a line in the log.
+                if (error != nullptr && error->getName() != "org.freedesktop.PolicyKit1.Error.NotAuthorized") {
+                    std::fprintf(stderr, "mptcp-pathmanagerd: cancelling polkit check %s: %s: %s\n",
+                                 cancellationId.c_str(), error->getName().c_str(), error->getMessage().c_str());
+                }
+            });
+    } catch (const sdbus::Error& e) {
+        std::fprintf(stderr, "mptcp-pathmanagerd: cannot cancel polkit check %s: %s\n", cancellationId.c_str(),
+                     e.what());
     }
-    if (const auto it = resultDetails.find("polkit.dismissed"); it != resultDetails.end() && it->second == "true") {
-        return {V::Dismissed, ""};
-    }
-    return {challenge ? V::NeedsAuthentication : V::NotAuthorized, ""};
 }
 
 }  // namespace mptcp::dbus

@@ -1,15 +1,15 @@
-// AuthorityQueries over sd-bus: the caller of the call being processed,
-// its uid as the bus daemon recorded it (GetConnectionUnixUser, the
-// kernel's SO_PEERCRED of the connection, not something the caller says),
-// and polkit's CheckAuthorization for its bus name. No libpolkit: polkit's
-// D-Bus API is one method call, and its library would pull GLib into the
-// daemon (ARCHITECTURE.md budgets). Both proxies are made on first use, so
-// a daemon that only ever serves reads never talks to polkit.
+// AuthorityQueries over sd-bus, all asynchronous: the caller's uid as the
+// bus daemon recorded it (GetConnectionUnixUser, the kernel's SO_PEERCRED
+// of the connection, not something the caller says), and polkit's
+// CheckAuthorization / CancelCheckAuthorization for its bus name. No
+// libpolkit: polkit's D-Bus API is a method call, and its library would
+// pull GLib into the daemon. Both proxies are made on first use, so a
+// daemon that only ever serves reads never talks to polkit.
 #pragma once
 
 #include "polkit_authorizer.hpp"
 
-#include <sdbus-c++/IObject.h>
+#include <sdbus-c++/IConnection.h>
 #include <sdbus-c++/IProxy.h>
 
 #include <chrono>
@@ -17,30 +17,35 @@
 
 namespace mptcp::dbus {
 
-// How long the daemon waits for polkit. It serves nothing else meanwhile
-// (sdbus-c++ 1.2 method handlers are synchronous), so a plain check is
-// kept short; an interactive one waits as long as a D-Bus client waits
-// for any reply by default, beyond which the caller has given up anyway.
-inline constexpr std::chrono::seconds kPolkitTimeout{5};
-inline constexpr std::chrono::seconds kPolkitInteractiveTimeout{25};
+// How long one check may take (daemon options --polkit-timeout and
+// --polkit-interactive-timeout). Nothing else waits meanwhile, so these
+// only bound how long a caller waits before it is told AccessDenied.
+struct AuthorizationLimits {
+    // A check polkit decides alone (rules, cached authorizations), and the
+    // bus driver's answer about a caller's uid.
+    std::chrono::milliseconds check{std::chrono::seconds(10)};
+    // A check of a caller that allowed interaction: polkit may keep a
+    // password dialog open for it.
+    std::chrono::milliseconds interactiveCheck{std::chrono::minutes(5)};
+};
 
 class BusAuthorityQueries final : public AuthorityQueries {
 public:
-    explicit BusAuthorityQueries(sdbus::IObject& object) : object_(object) {}
+    BusAuthorityQueries(sdbus::IConnection& bus, AuthorizationLimits limits) : bus_(bus), limits_(limits) {}
 
-    std::optional<Caller> currentCaller() override;
-    uid_t unixUser(const std::string& uniqueName) override;
-    PolkitAnswer checkModify(const Caller& caller) override;
+    void askUnixUser(const std::string& uniqueName, UidAnswer answer) override;
+    void checkAuthorization(const Caller& caller, const char* actionId, const std::string& cancellationId,
+                            PolkitReply reply) override;
+    void cancelCheck(const std::string& cancellationId) override;
 
 private:
-    sdbus::IObject& object_;
+    sdbus::IProxy& polkit();
+
+    sdbus::IConnection& bus_;
+    AuthorizationLimits limits_;
     std::unique_ptr<sdbus::IProxy> busDriver_;
     std::unique_ptr<sdbus::IProxy> polkit_;
 };
-
-// The ALLOW_INTERACTIVE_AUTHORIZATION flag of a message: sdbus-c++ 1.2 has
-// no accessor for it, sd-bus has.
-bool allowsInteractiveAuthorization(const sdbus::Message& message);
 
 // Whether a D-Bus error from calling polkit means that polkit is not there
 // (or not answering) rather than that it refused.

@@ -2,19 +2,22 @@
 
 namespace mptcp::dbus {
 
-uid_t CallerUidCache::uidOf(const std::string& uniqueName)
+std::optional<uid_t> CallerUidCache::find(const std::string& uniqueName) const
 {
     if (const auto it = uids_.find(uniqueName); it != uids_.end()) {
         return it->second;
     }
-    const uid_t uid = lookup_(uniqueName);
+    return std::nullopt;
+}
+
+void CallerUidCache::remember(const std::string& uniqueName, uid_t uid)
+{
     // Full: start over rather than track ages. Callers that are still
     // connected are asked again once; nobody is ever mistaken for another.
-    if (uids_.size() >= capacity_) {
+    if (uids_.size() >= capacity_ && uids_.find(uniqueName) == uids_.end()) {
         uids_.clear();
     }
-    uids_.emplace(uniqueName, uid);
-    return uid;
+    uids_[uniqueName] = uid;
 }
 
 }  // namespace mptcp::dbus

@@ -5,13 +5,14 @@
 // someone else; entries are dropped when the name leaves the bus (forget(),
 // called by whoever watches NameOwnerChanged) and the whole map is bounded,
 // so a caller that connects, changes something and disconnects in a loop
-// cannot grow the daemon.
+// cannot grow the daemon. The asking itself is the authorizer's
+// (asynchronous): this is only the memory.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstddef>
-#include <functional>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -19,20 +20,14 @@ namespace mptcp::dbus {
 
 class CallerUidCache {
 public:
-    // lookup asks the bus; it may throw, and then nothing is cached.
-    using Lookup = std::function<uid_t(const std::string& uniqueName)>;
+    explicit CallerUidCache(std::size_t capacity = 256) : capacity_(capacity == 0 ? 1 : capacity) {}
 
-    explicit CallerUidCache(Lookup lookup, std::size_t capacity = 256)
-        : lookup_(std::move(lookup)), capacity_(capacity == 0 ? 1 : capacity)
-    {
-    }
-
-    uid_t uidOf(const std::string& uniqueName);
+    std::optional<uid_t> find(const std::string& uniqueName) const;
+    void remember(const std::string& uniqueName, uid_t uid);
     void forget(const std::string& uniqueName) { uids_.erase(uniqueName); }
     std::size_t size() const { return uids_.size(); }
 
 private:
-    Lookup lookup_;
     std::size_t capacity_;
     std::unordered_map<std::string, uid_t> uids_;
 };

@@ -14,7 +14,8 @@
 
 namespace mptcp::dbus {
 
-EventLoop::EventLoop(sdbus::IConnection& bus) : bus_(bus)
+EventLoop::EventLoop(sdbus::IConnection& bus, std::size_t busMessagesPerTurn)
+    : bus_(bus), busMessagesPerTurn_(busMessagesPerTurn == 0 ? 1 : busMessagesPerTurn)
 {
     sigset_t mask;
     sigemptyset(&mask);
@@ -48,12 +49,19 @@ int EventLoop::run()
 {
     std::vector<pollfd> fds;
     for (;;) {
-        // Drain everything sd-bus already has queued before sleeping.
-        while (bus_.processPendingRequest()) {
+        // The bus's share of this turn. When it is used up, more may be
+        // queued: poll without sleeping, give the readers their turn, and
+        // come back.
+        std::size_t handled = 0;
+        while (handled < busMessagesPerTurn_ && bus_.processPendingRequest()) {
+            ++handled;
         }
+        const bool busHasMore = handled == busMessagesPerTurn_;
         const auto poll = bus_.getEventLoopPollData();
         int timeoutMs = -1;
-        if (const auto rel = poll.getRelativeTimeout()) {
+        if (busHasMore) {
+            timeoutMs = 0;
+        } else if (const auto rel = poll.getRelativeTimeout()) {
             timeoutMs = static_cast<int>(
                 std::min<std::int64_t>(std::chrono::ceil<std::chrono::milliseconds>(*rel).count(), 60'000));
         }

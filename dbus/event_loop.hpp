@@ -2,10 +2,19 @@
 // a signalfd, and any further descriptors (kernel event sockets) that later
 // parts of the service register. sdbus-c++ 1.2 has no sd-event integration,
 // so this is the place where everything meets.
+//
+// The loop is fair: each turn handles a bounded amount of work from each
+// source — at most busMessagesPerTurn bus messages, then one bounded batch
+// of every readable reader (the readers bound themselves) — so that a
+// client flooding the bus with calls does not hold up the kernel's events
+// or address changes, and a storm of events does not hold up the calls.
+// Nothing in a turn waits for an answer from outside (authorization is
+// asynchronous), so a turn is short.
 #pragma once
 
 #include <sdbus-c++/IConnection.h>
 
+#include <cstddef>
 #include <functional>
 #include <vector>
 
@@ -13,9 +22,13 @@ namespace mptcp::dbus {
 
 class EventLoop {
 public:
+    // Enough to keep the bus's per-turn overhead (one poll) small, few
+    // enough that a reader waits at most this many calls for its turn.
+    static constexpr std::size_t kBusMessagesPerTurn = 64;
+
     // Blocks SIGTERM and SIGINT for the process and reads them from a
     // signalfd, so that a signal ends the loop between two requests.
-    explicit EventLoop(sdbus::IConnection& bus);
+    explicit EventLoop(sdbus::IConnection& bus, std::size_t busMessagesPerTurn = kBusMessagesPerTurn);
     ~EventLoop();
     EventLoop(const EventLoop&) = delete;
     EventLoop& operator=(const EventLoop&) = delete;
@@ -38,6 +51,7 @@ private:
         std::function<bool()> wanted;
     };
     sdbus::IConnection& bus_;
+    std::size_t busMessagesPerTurn_;
     int signalFd_ = -1;
     std::vector<Reader> readers_;
 };

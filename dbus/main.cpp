@@ -1,5 +1,6 @@
 // mptcp-pathmanagerd: owns org.mptcp.PathManager on the system bus and
 // serves the MPTCP path manager of the network namespace it runs in.
+#include "authorization_gate.hpp"
 #include "bus_authority.hpp"
 #include "event_loop.hpp"
 #include "event_signals.hpp"
@@ -16,15 +17,19 @@
 #include "path_manager_service.hpp"
 #include "peer_tracker.hpp"
 #include "pm_client.hpp"
+#include "raw_bus.hpp"
 #include "route_events.hpp"
 #include "version.hpp"
 
 #include <sdbus-c++/sdbus-c++.h>
 
+#include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string_view>
 
 namespace {
@@ -32,6 +37,8 @@ namespace {
 constexpr const char* kUsage =
     "Usage: mptcp-pathmanagerd [--help] [--version] [--always-monitor]\n"
     "                          [--state-file=PATH] [--subflows-limit=raise|off|N]\n"
+    "                          [--polkit-timeout=SECONDS]\n"
+    "                          [--polkit-interactive-timeout=SECONDS]\n"
     "\n"
     "Serves the Multipath TCP path manager of this network namespace as\n"
     "org.mptcp.PathManager on the system bus (the bus DBUS_SYSTEM_BUS_ADDRESS\n"
@@ -46,13 +53,34 @@ constexpr const char* kUsage =
     "  --subflows-limit=raise|off|N\n"
     "                    while interfaces are managed: raise the subflows limit\n"
     "                    to what their endpoints need, never lowering it\n"
-    "                    (default); never touch it; or keep it at N (0..8)\n";
+    "                    (default); never touch it; or keep it at N (0..8)\n"
+    "  --polkit-timeout=SECONDS\n"
+    "                    how long one authorization check may take when the\n"
+    "                    caller did not allow interaction (default 10)\n"
+    "  --polkit-interactive-timeout=SECONDS\n"
+    "                    the same when it did: polkit may be showing a\n"
+    "                    password dialog (default 300). The daemon serves\n"
+    "                    everyone else meanwhile.\n";
 
 void log(const char* fmt, const char* arg)
 {
     std::fprintf(stderr, "mptcp-pathmanagerd: ");
     std::fprintf(stderr, fmt, arg);
     std::fputc('\n', stderr);
+}
+
+// "1.5" -> 1500 ms; nullopt unless 0 < value <= one day.
+std::optional<std::chrono::milliseconds> parseSeconds(std::string_view text)
+{
+    const std::string s(text);
+    char* end = nullptr;
+    errno = 0;
+    const double seconds = std::strtod(s.c_str(), &end);
+    if (s.empty() || end != s.c_str() + s.size() || errno != 0 || !(seconds > 0) || seconds > 86400) {
+        return std::nullopt;
+    }
+    const auto ms = std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000 + 0.5));
+    return ms.count() > 0 ? std::optional(ms) : std::nullopt;
 }
 
 std::string busDescription()
@@ -68,8 +96,19 @@ int main(int argc, char** argv)
     bool alwaysMonitor = false;
     std::string stateFile = mptcp::kDefaultStateFile;
     mptcp::LimitsPolicy limitsPolicy;
+    mptcp::dbus::AuthorizationLimits authLimits;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
+        if (arg.starts_with("--polkit-timeout=") || arg.starts_with("--polkit-interactive-timeout=")) {
+            const auto value = arg.substr(arg.find('=') + 1);
+            const auto limit = parseSeconds(value);
+            if (!limit) {
+                log("%s takes a number of seconds above 0 and at most 86400", argv[i]);
+                return 2;
+            }
+            (arg.starts_with("--polkit-timeout=") ? authLimits.check : authLimits.interactiveCheck) = *limit;
+            continue;
+        }
         if (arg.starts_with("--state-file=") && arg.size() > 13) {
             stateFile = arg.substr(13);
             continue;
@@ -141,10 +180,12 @@ int main(int argc, char** argv)
     try {
         auto object = sdbus::createObject(*bus, mptcp::dbus::kObjectPath);
         mptcp::dbus::BusNotifier notifier(*object);
-        // Changes: uid 0, or polkit's org.mptcp.PathManager.modify.
-        mptcp::dbus::BusAuthorityQueries authority(*object);
-        mptcp::dbus::PolkitAuthorizer authorizer(authority);
-        mptcp::dbus::PathManagerService service(pm, enabled, notifier, authorizer);
+        // Changes: uid 0, or polkit's action, asked without waiting.
+        mptcp::dbus::RawBus rawBus(*bus);
+        mptcp::dbus::BusAuthorityQueries authority(*bus, authLimits);
+        mptcp::dbus::PolkitAuthorizer authorizer(authority, [](const std::string& line) { log("%s", line.c_str()); });
+        mptcp::dbus::AuthorizationGate gate(rawBus.get(), authorizer);
+        mptcp::dbus::PathManagerService service(pm, enabled, notifier);
         // The kernel's events as signals, while someone listens; a peer
         // that leaves the bus is unsubscribed.
         mptcp::dbus::BusEventSignals eventSignals(*object, *bus, *names);
@@ -152,10 +193,11 @@ int main(int argc, char** argv)
         mptcp::dbus::PeerTracker peers;
         peers.watch(*bus);
         peers.onVanished([&monitor](const std::string& name) { monitor.peerVanished(name); });
-        peers.onVanished([&authorizer](const std::string& name) { authorizer.forgetCaller(name); });
+        peers.onVanished([&authorizer](const std::string& name) { authorizer.callerVanished(name); });
         mptcp::dbus::ManagedInterfaces interfaces(managed, notifier);
-        mptcp::dbus::PathManagerAdaptor adaptor(*object, service, monitor, interfaces);
+        mptcp::dbus::PathManagerAdaptor adaptor(*object, service, monitor, interfaces, gate);
         object->finishRegistration();
+        gate.interceptPropertyWrites(mptcp::dbus::kObjectPath);
         mptcp::dbus::EventLoop loop(*bus);
         if (events) {
             loop.addReader(

@@ -24,29 +24,31 @@ private:
 
     [[noreturn]] void refuse() const;
 
-    uint32_t AddEndpoint(const std::string&, const uint16_t&, const std::string&, const uint32_t&,
-                         const std::vector<std::string>&) override
+    // The changing methods are asynchronous (the Result is dropped: the
+    // error thrown is the reply).
+    void AddEndpoint(sdbus::Result<uint32_t>&&, std::string, uint16_t, std::string, uint32_t,
+                     std::vector<std::string>) override
     {
         refuse();
     }
-    void DeleteEndpoint(const uint32_t&, const std::string&) override { refuse(); }
-    void ChangeEndpoint(const uint32_t&, const std::string&, const uint16_t&, const std::vector<std::string>&) override
+    void DeleteEndpoint(sdbus::Result<>&&, uint32_t, std::string) override { refuse(); }
+    void ChangeEndpoint(sdbus::Result<>&&, uint32_t, std::string, uint16_t, std::vector<std::string>) override
     {
         refuse();
     }
     EndpointStruct GetEndpoint(const uint32_t&) override { refuse(); }
     std::vector<EndpointStruct> ListEndpoints() override { refuse(); }
-    void FlushEndpoints() override { refuse(); }
-    void SetLimits(const uint32_t&, const uint32_t&) override { refuse(); }
+    void FlushEndpoints(sdbus::Result<>&&) override { refuse(); }
+    void SetLimits(sdbus::Result<>&&, uint32_t, uint32_t) override { refuse(); }
     std::tuple<uint32_t, uint32_t> GetLimits() override { refuse(); }
     void Subscribe() override { refuse(); }
     void Unsubscribe() override { refuse(); }
-    void ManageInterface(const std::string&, const std::vector<std::string>&,
-                         const std::map<std::string, sdbus::Variant>&) override
+    void ManageInterface(sdbus::Result<>&&, std::string, std::vector<std::string>,
+                         std::map<std::string, sdbus::Variant>) override
     {
         refuse();
     }
-    void ReleaseInterface(const std::string&) override { refuse(); }
+    void ReleaseInterface(sdbus::Result<>&&, std::string) override { refuse(); }
     std::vector<ManagedStruct> ListManagedInterfaces() override { refuse(); }
     uint32_t SubflowsLimit() override { refuse(); }
     void SubflowsLimit(const uint32_t&) override { refuse(); }

@@ -6,21 +6,50 @@
 
 namespace mptcp::dbus {
 
-uint32_t PathManagerAdaptor::AddEndpoint(const std::string& address, const uint16_t& port, const std::string& interface,
-                                         const uint32_t& id, const std::vector<std::string>& flags)
+PathManagerAdaptor::PathManagerAdaptor(sdbus::IObject& object, PathManagerService& service, MonitorControl& monitor,
+                                       InterfaceManager& interfaces, AuthorizationGate& gate)
+    : PathManager_adaptor(object),
+      object_(object),
+      service_(service),
+      monitor_(monitor),
+      interfaces_(interfaces),
+      gate_(gate)
 {
-    return atBoundary("AddEndpoint", [&] { return service_.addEndpoint(address, port, interface, id, flags); });
+    gate.guardProperty<uint32_t>(INTERFACE_NAME, "SubflowsLimit", Action::Modify,
+                                 [&service](const uint32_t& value) { service.setSubflowsLimit(value); });
+    gate.guardProperty<uint32_t>(INTERFACE_NAME, "AddAddrAcceptedLimit", Action::Modify,
+                                 [&service](const uint32_t& value) { service.setAddAddrAcceptedLimit(value); });
+    gate.guardProperty<bool>(INTERFACE_NAME, "Enabled", Action::Modify,
+                             [&service](const bool& value) { service.setEnabled(value); });
 }
 
-void PathManagerAdaptor::DeleteEndpoint(const uint32_t& id, const std::string& address)
+void PathManagerAdaptor::AddEndpoint(sdbus::Result<uint32_t>&& result, std::string address, uint16_t port,
+                                     std::string interface, uint32_t id, std::vector<std::string> flags)
 {
-    atBoundary("DeleteEndpoint", [&] { service_.deleteEndpoint(id, address); });
+    atBoundary("AddEndpoint", [&] {
+        gate_.run(Action::Modify, "AddEndpoint", std::move(result),
+                  [this, address = std::move(address), port, interface = std::move(interface), id,
+                   flags = std::move(flags)] { return service_.addEndpoint(address, port, interface, id, flags); });
+    });
 }
 
-void PathManagerAdaptor::ChangeEndpoint(const uint32_t& id, const std::string& address, const uint16_t& port,
-                                        const std::vector<std::string>& changes)
+void PathManagerAdaptor::DeleteEndpoint(sdbus::Result<>&& result, uint32_t id, std::string address)
 {
-    atBoundary("ChangeEndpoint", [&] { service_.changeEndpoint(id, address, port, changes); });
+    atBoundary("DeleteEndpoint", [&] {
+        gate_.run(Action::Modify, "DeleteEndpoint", std::move(result),
+                  [this, id, address = std::move(address)] { service_.deleteEndpoint(id, address); });
+    });
+}
+
+void PathManagerAdaptor::ChangeEndpoint(sdbus::Result<>&& result, uint32_t id, std::string address, uint16_t port,
+                                        std::vector<std::string> changes)
+{
+    atBoundary("ChangeEndpoint", [&] {
+        gate_.run(Action::Modify, "ChangeEndpoint", std::move(result),
+                  [this, id, address = std::move(address), port, changes = std::move(changes)] {
+                      service_.changeEndpoint(id, address, port, changes);
+                  });
+    });
 }
 
 EndpointStruct PathManagerAdaptor::GetEndpoint(const uint32_t& id)
@@ -33,14 +62,19 @@ std::vector<EndpointStruct> PathManagerAdaptor::ListEndpoints()
     return atBoundary("ListEndpoints", [&] { return service_.listEndpoints(); });
 }
 
-void PathManagerAdaptor::FlushEndpoints()
+void PathManagerAdaptor::FlushEndpoints(sdbus::Result<>&& result)
 {
-    atBoundary("FlushEndpoints", [&] { service_.flushEndpoints(); });
+    atBoundary("FlushEndpoints", [&] {
+        gate_.run(Action::Modify, "FlushEndpoints", std::move(result), [this] { service_.flushEndpoints(); });
+    });
 }
 
-void PathManagerAdaptor::SetLimits(const uint32_t& subflows, const uint32_t& add_addr_accepted)
+void PathManagerAdaptor::SetLimits(sdbus::Result<>&& result, uint32_t subflows, uint32_t add_addr_accepted)
 {
-    atBoundary("SetLimits", [&] { service_.setLimits(subflows, add_addr_accepted); });
+    atBoundary("SetLimits", [&] {
+        gate_.run(Action::Modify, "SetLimits", std::move(result),
+                  [this, subflows, add_addr_accepted] { service_.setLimits(subflows, add_addr_accepted); });
+    });
 }
 
 std::tuple<uint32_t, uint32_t> PathManagerAdaptor::GetLimits()
@@ -58,20 +92,22 @@ void PathManagerAdaptor::Unsubscribe()
     atBoundary("Unsubscribe", [&] { monitor_.unsubscribe(sender()); });
 }
 
-void PathManagerAdaptor::ManageInterface(const std::string& interface, const std::vector<std::string>& flags,
-                                         const std::map<std::string, sdbus::Variant>& options)
+void PathManagerAdaptor::ManageInterface(sdbus::Result<>&& result, std::string interface,
+                                         std::vector<std::string> flags, std::map<std::string, sdbus::Variant> options)
 {
     atBoundary("ManageInterface", [&] {
-        service_.authorizeChange("ManageInterface");
-        interfaces_.manage(interface, flags, options);
+        gate_.run(Action::Modify, "ManageInterface", std::move(result),
+                  [this, interface = std::move(interface), flags = std::move(flags), options = std::move(options)] {
+                      interfaces_.manage(interface, flags, options);
+                  });
     });
 }
 
-void PathManagerAdaptor::ReleaseInterface(const std::string& interface)
+void PathManagerAdaptor::ReleaseInterface(sdbus::Result<>&& result, std::string interface)
 {
     atBoundary("ReleaseInterface", [&] {
-        service_.authorizeChange("ReleaseInterface");
-        interfaces_.release(interface);
+        gate_.run(Action::Modify, "ReleaseInterface", std::move(result),
+                  [this, interface = std::move(interface)] { interfaces_.release(interface); });
     });
 }
 
@@ -86,14 +122,20 @@ std::string PathManagerAdaptor::sender() const
     return call != nullptr ? call->getSender() : std::string();
 }
 
+void PathManagerAdaptor::unguardedWrite(const char* property)
+{
+    throw sdbus::Error(
+        kFailed, std::string(property) + ": internal error: this write bypassed the authorization gate and is refused");
+}
+
 uint32_t PathManagerAdaptor::SubflowsLimit()
 {
     return atBoundary("SubflowsLimit", [&] { return service_.subflowsLimit(); });
 }
 
-void PathManagerAdaptor::SubflowsLimit(const uint32_t& value)
+void PathManagerAdaptor::SubflowsLimit(const uint32_t&)
 {
-    atBoundary("SubflowsLimit", [&] { service_.setSubflowsLimit(value); });
+    unguardedWrite("SubflowsLimit");
 }
 
 uint32_t PathManagerAdaptor::AddAddrAcceptedLimit()
@@ -101,9 +143,9 @@ uint32_t PathManagerAdaptor::AddAddrAcceptedLimit()
     return atBoundary("AddAddrAcceptedLimit", [&] { return service_.addAddrAcceptedLimit(); });
 }
 
-void PathManagerAdaptor::AddAddrAcceptedLimit(const uint32_t& value)
+void PathManagerAdaptor::AddAddrAcceptedLimit(const uint32_t&)
 {
-    atBoundary("AddAddrAcceptedLimit", [&] { service_.setAddAddrAcceptedLimit(value); });
+    unguardedWrite("AddAddrAcceptedLimit");
 }
 
 bool PathManagerAdaptor::Enabled()
@@ -111,9 +153,9 @@ bool PathManagerAdaptor::Enabled()
     return atBoundary("Enabled", [&] { return service_.enabled(); });
 }
 
-void PathManagerAdaptor::Enabled(const bool& value)
+void PathManagerAdaptor::Enabled(const bool&)
 {
-    atBoundary("Enabled", [&] { service_.setEnabled(value); });
+    unguardedWrite("Enabled");
 }
 
 std::string PathManagerAdaptor::Version()

@@ -1,8 +1,11 @@
 // The sd-bus side of the service: the adaptor generated from
 // org.mptcp.PathManager.xml, every method forwarded to PathManagerService
 // through atBoundary() so that nothing but an sdbus::Error ever leaves.
+// Changes go through the authorization gate (asynchronous methods; the
+// property writes are answered by the gate itself).
 #pragma once
 
+#include "authorization_gate.hpp"
 #include "path_manager_service.hpp"
 #include "pathmanager_adaptor.h"
 #include "service_ports.hpp"
@@ -16,28 +19,26 @@ inline constexpr const char* kObjectPath = "/org/mptcp/PathManager";
 
 class PathManagerAdaptor final : public org::mptcp::PathManager_adaptor {
 public:
+    // Registers the writable properties with the gate.
     PathManagerAdaptor(sdbus::IObject& object, PathManagerService& service, MonitorControl& monitor,
-                       InterfaceManager& interfaces)
-        : PathManager_adaptor(object), object_(object), service_(service), monitor_(monitor), interfaces_(interfaces)
-    {
-    }
+                       InterfaceManager& interfaces, AuthorizationGate& gate);
 
 private:
-    uint32_t AddEndpoint(const std::string& address, const uint16_t& port, const std::string& interface,
-                         const uint32_t& id, const std::vector<std::string>& flags) override;
-    void DeleteEndpoint(const uint32_t& id, const std::string& address) override;
-    void ChangeEndpoint(const uint32_t& id, const std::string& address, const uint16_t& port,
-                        const std::vector<std::string>& changes) override;
+    void AddEndpoint(sdbus::Result<uint32_t>&& result, std::string address, uint16_t port, std::string interface,
+                     uint32_t id, std::vector<std::string> flags) override;
+    void DeleteEndpoint(sdbus::Result<>&& result, uint32_t id, std::string address) override;
+    void ChangeEndpoint(sdbus::Result<>&& result, uint32_t id, std::string address, uint16_t port,
+                        std::vector<std::string> changes) override;
     EndpointStruct GetEndpoint(const uint32_t& id) override;
     std::vector<EndpointStruct> ListEndpoints() override;
-    void FlushEndpoints() override;
-    void SetLimits(const uint32_t& subflows, const uint32_t& add_addr_accepted) override;
+    void FlushEndpoints(sdbus::Result<>&& result) override;
+    void SetLimits(sdbus::Result<>&& result, uint32_t subflows, uint32_t add_addr_accepted) override;
     std::tuple<uint32_t, uint32_t> GetLimits() override;
     void Subscribe() override;
     void Unsubscribe() override;
-    void ManageInterface(const std::string& interface, const std::vector<std::string>& flags,
-                         const std::map<std::string, sdbus::Variant>& options) override;
-    void ReleaseInterface(const std::string& interface) override;
+    void ManageInterface(sdbus::Result<>&& result, std::string interface, std::vector<std::string> flags,
+                         std::map<std::string, sdbus::Variant> options) override;
+    void ReleaseInterface(sdbus::Result<>&& result, std::string interface) override;
     std::vector<ManagedInterfaceStruct> ListManagedInterfaces() override;
 
     uint32_t SubflowsLimit() override;
@@ -50,11 +51,14 @@ private:
 
     // The unique name of the caller of the method being processed.
     std::string sender() const;
+    // The generated setters: never called, the gate answers the writes.
+    [[noreturn]] static void unguardedWrite(const char* property);
 
     sdbus::IObject& object_;
     PathManagerService& service_;
     MonitorControl& monitor_;
     InterfaceManager& interfaces_;
+    AuthorizationGate& gate_;
 };
 
 // Notifier over the object's signals. They go out at once, before the

@@ -17,7 +17,6 @@ std::uint32_t PathManagerService::addEndpoint(const std::string& address, std::u
                                               const std::string& interface, std::uint32_t id,
                                               const std::vector<std::string>& flags)
 {
-    authorizer_.authorizeChange("AddEndpoint");
     const std::uint8_t assigned = pm_.addEndpoint({address, port, interface, id, flags});
     notifier_.endpointsChanged();
     return assigned;
@@ -25,7 +24,6 @@ std::uint32_t PathManagerService::addEndpoint(const std::string& address, std::u
 
 void PathManagerService::deleteEndpoint(std::uint32_t id, const std::string& address)
 {
-    authorizer_.authorizeChange("DeleteEndpoint");
     pm_.deleteEndpoint(id, address);
     // "delete id 0 ADDR" closes subflows but leaves the table as it was.
     if (id != 0) {
@@ -36,7 +34,6 @@ void PathManagerService::deleteEndpoint(std::uint32_t id, const std::string& add
 void PathManagerService::changeEndpoint(std::uint32_t id, const std::string& address, std::uint16_t port,
                                         const std::vector<std::string>& changes)
 {
-    authorizer_.authorizeChange("ChangeEndpoint");
     if (pm_.changeEndpoint(id, address, port, changes)) {
         notifier_.endpointsChanged();
     }
@@ -69,20 +66,18 @@ std::vector<EndpointStruct> PathManagerService::listEndpoints()
 
 void PathManagerService::flushEndpoints()
 {
-    authorizer_.authorizeChange("FlushEndpoints");
     pm_.flushEndpoints();
     notifier_.endpointsChanged();
 }
 
 void PathManagerService::setLimits(std::uint32_t subflows, std::uint32_t addAddrAccepted)
 {
-    changeLimits("SetLimits", subflows, addAddrAccepted);
+    changeLimits(subflows, addAddrAccepted);
 }
 
-void PathManagerService::changeLimits(const char* what, std::optional<std::uint32_t> subflows,
+void PathManagerService::changeLimits(std::optional<std::uint32_t> subflows,
                                       std::optional<std::uint32_t> addAddrAccepted)
 {
-    authorizer_.authorizeChange(what);
     const Limits before = pm_.getLimits();
     if (subflows && addAddrAccepted) {
         pm_.setLimits(*subflows, *addAddrAccepted);
@@ -116,7 +111,7 @@ std::uint32_t PathManagerService::subflowsLimit()
 
 void PathManagerService::setSubflowsLimit(std::uint32_t value)
 {
-    changeLimits("SubflowsLimit", value, std::nullopt);
+    changeLimits(value, std::nullopt);
 }
 
 std::uint32_t PathManagerService::addAddrAcceptedLimit()
@@ -126,7 +121,7 @@ std::uint32_t PathManagerService::addAddrAcceptedLimit()
 
 void PathManagerService::setAddAddrAcceptedLimit(std::uint32_t value)
 {
-    changeLimits("AddAddrAcceptedLimit", std::nullopt, value);
+    changeLimits(std::nullopt, value);
 }
 
 bool PathManagerService::enabled()
@@ -136,7 +131,6 @@ bool PathManagerService::enabled()
 
 void PathManagerService::setEnabled(bool value)
 {
-    authorizer_.authorizeChange("Enabled");
     const bool before = enabled_.get();
     enabled_.set(value);
     if (before != value) {

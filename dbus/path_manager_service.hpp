@@ -1,7 +1,8 @@
 // The service behind org.mptcp.PathManager: D-Bus-shaped arguments in,
 // D-Bus-shaped results out, core calls in between. It knows nothing of
 // sd-bus beyond its value types; the adaptor forwards to it and turns what
-// it throws into D-Bus errors.
+// it throws into D-Bus errors. Authorization is done before a change gets
+// here (authorization_gate.hpp).
 #pragma once
 
 #include "mptcp_sysctl.hpp"
@@ -24,8 +25,8 @@ using EndpointStruct = sdbus::Struct<std::uint32_t, std::string, std::uint16_t, 
 
 class PathManagerService {
 public:
-    PathManagerService(PathManager& pm, MptcpEnabledSetting& enabled, Notifier& notifier, Authorizer& authorizer)
-        : pm_(pm), enabled_(enabled), notifier_(notifier), authorizer_(authorizer)
+    PathManagerService(PathManager& pm, MptcpEnabledSetting& enabled, Notifier& notifier)
+        : pm_(pm), enabled_(enabled), notifier_(notifier)
     {
     }
 
@@ -48,20 +49,14 @@ public:
     void setEnabled(bool value);
     static std::string version();
 
-    // For the changing methods that live outside this class (managed
-    // interfaces): the same check, before anything else happens.
-    void authorizeChange(const char* what) { authorizer_.authorizeChange(what); }
-
 private:
     // Writes the given limits and announces the properties that changed.
-    void changeLimits(const char* what, std::optional<std::uint32_t> subflows,
-                      std::optional<std::uint32_t> addAddrAccepted);
+    void changeLimits(std::optional<std::uint32_t> subflows, std::optional<std::uint32_t> addAddrAccepted);
     static EndpointStruct toStruct(const Endpoint& ep, const std::string& interface);
 
     PathManager& pm_;
     MptcpEnabledSetting& enabled_;
     Notifier& notifier_;
-    Authorizer& authorizer_;
 };
 
 }  // namespace mptcp::dbus

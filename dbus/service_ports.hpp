@@ -18,14 +18,6 @@ public:
     virtual void propertiesChanged(const std::vector<std::string>& names) = 0;
 };
 
-// Who may change the configuration. Throws PmError(AccessDenied) to refuse
-// the caller of the method being processed.
-class Authorizer {
-public:
-    virtual ~Authorizer() = default;
-    virtual void authorizeChange(const char* what) = 0;
-};
-
 // The monitor half of the contract: Subscribe / Unsubscribe by the caller's
 // unique bus name.
 class MonitorControl {

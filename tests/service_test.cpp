@@ -1,6 +1,7 @@
 // PathManagerService with the fake kernel below it and a mocked bus above
 // it: what a D-Bus caller gets back, which signals go out, and that a
-// refused or unauthorized call changes nothing.
+// refused call changes nothing. (Authorization happens before the service:
+// polkit_authorizer_test.cpp and the bus tests.)
 #include "fake_kernel.hpp"
 #include "path_manager_service.hpp"
 #include "pm_client.hpp"
@@ -18,21 +19,14 @@
 namespace mptcp::dbus {
 namespace {
 
-using ::testing::_;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::StrictMock;
-using ::testing::Throw;
 
 class MockNotifier : public Notifier {
 public:
     MOCK_METHOD(void, endpointsChanged, (), (override));
     MOCK_METHOD(void, propertiesChanged, (const std::vector<std::string>& names), (override));
-};
-
-class MockAuthorizer : public Authorizer {
-public:
-    MOCK_METHOD(void, authorizeChange, (const char* what), (override));
 };
 
 // One interface, eth0 = 2, until a test removes it.
@@ -58,7 +52,7 @@ protected:
                        ("mptcp-enabled-" + std::to_string(::getpid()) + "-" +
                         ::testing::UnitTest::GetInstance()->current_test_info()->name())),
           enabled_(enabledFile_.string()),
-          service_(pm_, enabled_, notifier_, authorizer_)
+          service_(pm_, enabled_, notifier_)
     {
         std::ofstream(enabledFile_) << "1\n";
     }
@@ -102,7 +96,6 @@ protected:
     std::filesystem::path enabledFile_;
     MptcpEnabledSetting enabled_;
     StrictMock<MockNotifier> notifier_;
-    ::testing::NiceMock<MockAuthorizer> authorizer_;
     PathManagerService service_;
 };
 
@@ -207,28 +200,6 @@ TEST_F(ServiceTest, EnabledReadsAndWritesTheSysctl)
     std::ifstream(enabledFile_) >> content;
     EXPECT_EQ(content, "0");
     EXPECT_FALSE(service_.enabled());
-}
-
-TEST_F(ServiceTest, AnUnauthorizedCallerChangesNothing)
-{
-    EXPECT_CALL(authorizer_, authorizeChange(_)).WillRepeatedly(Throw(PmError(ErrorKind::AccessDenied, "needs root")));
-    EXPECT_EQ(refusal([&] { service_.addEndpoint("10.0.0.1", 0, "", 0, {}); }).kind(), ErrorKind::AccessDenied);
-    EXPECT_EQ(refusal([&] { service_.flushEndpoints(); }).kind(), ErrorKind::AccessDenied);
-    EXPECT_EQ(refusal([&] { service_.setLimits(1, 1); }).kind(), ErrorKind::AccessDenied);
-    EXPECT_EQ(refusal([&] { service_.setEnabled(false); }).kind(), ErrorKind::AccessDenied);
-    EXPECT_THAT(listed(), ElementsAre());
-    EXPECT_EQ(service_.getLimits(), std::make_tuple(2u, 0u));
-    EXPECT_TRUE(service_.enabled());
-}
-
-TEST_F(ServiceTest, ReadsNeedNoAuthorization)
-{
-    EXPECT_CALL(authorizer_, authorizeChange(_)).Times(0);
-    service_.listEndpoints();
-    service_.getLimits();
-    service_.subflowsLimit();
-    service_.enabled();
-    EXPECT_EQ(refusal([&] { service_.getEndpoint(1); }).kind(), ErrorKind::NotFound);
 }
 
 TEST_F(ServiceTest, AStaleInterfaceIndexShowsAsIfN)
