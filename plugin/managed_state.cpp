@@ -318,9 +318,11 @@ void StateFile::save(const ManagedState& state) const
     };
     const auto slash = path_.rfind('/');
     if (slash != std::string::npos && slash > 0) {
-        // Only the service reads and writes here: 0700, also when the
-        // directory was there already (made by an older version, or by
-        // systemd's RuntimeDirectory= with another mode).
+        // Only the service reads and writes here: a directory it makes is
+        // 0700. One that exists is left as it is (--state-file may point
+        // into a directory others use; systemd makes the default one 0700
+        // with RuntimeDirectoryMode=), but it must be a directory, not a
+        // link to one.
         const std::string dir = path_.substr(0, slash);
         if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
             fail("mkdir " + dir, errno);
@@ -331,9 +333,6 @@ void StateFile::save(const ManagedState& state) const
         }
         if (!S_ISDIR(st.st_mode)) {
             fail(dir + " is not a directory", ENOTDIR);
-        }
-        if ((st.st_mode & 07777) != 0700 && st.st_uid == geteuid() && chmod(dir.c_str(), 0700) != 0) {
-            fail("chmod 0700 " + dir, errno);
         }
     }
     const std::string tmp = path_ + ".tmp";

@@ -40,8 +40,8 @@ public:
     // writes (anything but printable ASCII and newlines) or is not a state
     // file.
     std::optional<ManagedState> load() const;
-    // Creates the directory (one level, mode 0700; an existing one of the
-    // service's gets 0700) when missing; writes PATH.tmp (O_EXCL,
+    // Creates the directory (one level, mode 0700) when missing (an existing
+    // one must be a directory, not a link); writes PATH.tmp (O_EXCL,
     // O_NOFOLLOW, mode 0600), fsyncs it and renames it over PATH. Throws
     // PmError(Failed) with the errno when it cannot write.
     void save(const ManagedState& state) const;

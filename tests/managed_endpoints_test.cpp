@@ -611,15 +611,18 @@ TEST_F(ManagedEndpointsTest, AStateFileWithBytesTheServiceNeverWritesIsNotUsed)
 
 TEST_F(ManagedEndpointsTest, TheStateFileIsPrivateAndNeverWrittenThroughALink)
 {
-    std::filesystem::create_directories(dir_);
-    std::filesystem::permissions(dir_, std::filesystem::perms(0755));
-    const auto victim = dir_ / "victim";
-    std::ofstream(victim) << "precious\n";
-    std::filesystem::create_symlink(victim, statePath() + ".tmp");
-
+    // The service makes the directory: 0700.
     startService().manage("eth0", subflow());
     EXPECT_EQ(std::filesystem::status(dir_).permissions() & std::filesystem::perms::all,
               std::filesystem::perms::owner_all);
+
+    // A link where the temporary file goes is removed, never written through.
+    const auto victim = dir_ / "victim";
+    std::ofstream(victim) << "precious\n";
+    std::filesystem::create_symlink(victim, statePath() + ".tmp");
+    ManagedSettings backup = subflow();
+    backup.flags |= proto::FLAG_BACKUP;
+    EXPECT_FALSE(core_->manage("eth0", backup).failure);
     std::ifstream in(victim);
     std::string kept;
     std::getline(in, kept);
@@ -629,7 +632,6 @@ TEST_F(ManagedEndpointsTest, TheStateFileIsPrivateAndNeverWrittenThroughALink)
     // A state file replaced by a link is not followed.
     std::filesystem::remove(statePath());
     std::filesystem::create_symlink(victim, statePath());
-    core_.reset();
     startService();
     EXPECT_THAT(logText(), HasSubstr(statePath() + " is a symbolic link"));
 }

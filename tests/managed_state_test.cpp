@@ -7,6 +7,9 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 namespace mptcp {
 namespace {
@@ -104,6 +107,26 @@ TEST(ManagedStateTest, BytesTheWriterNeverWritesAreRefused)
     EXPECT_THAT(refusal(head + "\r\n"), HasSubstr(":3: byte 0x0d"));
     EXPECT_THAT(refusal(std::string("mptcp-pathmanagerd-state 2\0\n", 28)), HasSubstr(":1: byte 0x00"));
     EXPECT_THAT(refusal(head + "\t\n"), HasSubstr("byte 0x09"));
+}
+
+}  // namespace
+}  // namespace mptcp
+
+namespace mptcp {
+namespace {
+
+// --state-file may point into a directory others use (/tmp, a test's
+// directory with a bus socket): its mode is not the service's to change.
+TEST(StateFileTest, AnExistingDirectoryKeepsItsMode)
+{
+    const auto dir = std::filesystem::temp_directory_path() / ("mptcp-state-mode-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::filesystem::permissions(dir, std::filesystem::perms(0755));
+    StateFile(dir.string() + "/managed.state").save(sample());
+    EXPECT_EQ(std::filesystem::status(dir).permissions() & std::filesystem::perms::all, std::filesystem::perms(0755));
+    EXPECT_EQ(std::filesystem::status(dir.string() + "/managed.state").permissions() & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    std::filesystem::remove_all(dir);
 }
 
 }  // namespace
