@@ -37,6 +37,7 @@ struct Programs {
     std::string hook;
     std::string connectionHelper;
     std::string mptcpd;
+    std::string polkitStub;  // the tests' polkit, which can hold a check
 };
 
 // Sees NameOwnerChanged on its own connection and event-loop thread, and

@@ -1,6 +1,7 @@
 // mptcp-pm-bench: the service, the monitor and the hook side by side with
 // their floors and peers, measured in one run on this machine. See
 // `mptcp-pm-bench --help` and the README's "Benchmark" section.
+#include "authorization_bench.hpp"
 #include "bench_services.hpp"
 #include "cli_bench.hpp"
 #include "footprint_bench.hpp"
@@ -33,6 +34,7 @@ struct Plans {
     CliPlan cli;
     StormPlan storm;
     HookPlan hook;
+    AuthorizationPlan authorization;
 };
 
 // How much of everything each mode does: full for the README's figures,
@@ -43,13 +45,13 @@ Plans plansFor(const Options& o)
     Plans p;
     switch (o.mode) {
         case Mode::Full:
-            p = {{20}, {5, 2000, 100, 30, 200, {}}, {3, 40}, {100000, 20000, 3, 2}, {3, 15}};
+            p = {{20}, {5, 2000, 100, 30, 200, {}}, {3, 40}, {100000, 20000, 3, 2}, {3, 15}, {15, 3000, 10, 3, 32}};
             break;
         case Mode::Quick:
-            p = {{8}, {3, 400, 20, 8, 50, {}}, {2, 10}, {30000, 8000, 1.5, 2}, {2, 5}};
+            p = {{8}, {3, 400, 20, 8, 50, {}}, {2, 10}, {30000, 8000, 1.5, 2}, {2, 5}, {4, 800, 3, 3, 32}};
             break;
         case Mode::Smoke:
-            p = {{2}, {1, 20, 3, 2, 5, {}}, {1, 2}, {2000, 200, 0.2, 2}, {1, 1}};
+            p = {{2}, {1, 20, 3, 2, 5, {}}, {1, 2}, {2000, 200, 0.2, 2}, {1, 1}, {0.5, 40, 0.5, 3, 8}};
             break;
     }
     p.latency.pinCpu = o.pinCpu;
@@ -132,6 +134,9 @@ int run(const Options& options, const std::string& workDir)
                           [&] { measureEventStorm(*services, programs, plans.storm, report); });
             ok &=
                 attempt(report, "6", "Dispatcher hook", [&] { measureHook(*services, programs, plans.hook, report); });
+            ok &= attempt(report, "8", "Held authorization",
+                          [&] { measureHeldCheck(*services, programs, plans.authorization, report); });
+            ok &= attempt(report, "9", "Read flood", [&] { measureReadFlood(*services, plans.authorization, report); });
         }
         if (services) {
             if (const auto problem = services->stopDaemon(); !problem.empty()) {

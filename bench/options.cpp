@@ -36,6 +36,7 @@ Programs defaultPrograms()
     p.hook = ifExecutable(build + "/nm-dispatcher/mptcp-pathmanager-dispatch");
     p.connectionHelper = ifExecutable(build + "/tests/mptcp-connect-storm");
     p.mptcpd = ifExecutable("/usr/libexec/mptcpd");
+    p.polkitStub = ifExecutable(build + "/tests/polkit-stub");
     return p;
 }
 

@@ -100,8 +100,14 @@ CliExit busUnreachable(const std::string& why)
 
 CliExit translateError(const std::string& name, const std::string& message)
 {
-    if (name == "org.freedesktop.DBus.Error.AccessDenied" ||
-        name == "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired") {
+    if (name == "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired") {
+        // polkit would let the user in after typing a password, but this
+        // call did not allow it to ask (see mayAskPassword()).
+        return {kExitRefused,
+                "Error: changing the MPTCP configuration needs authentication, and mptcpctl let polkit ask for "
+                "no password (not on a terminal, or --no-ask-password): run it on a terminal, or as root.\n"};
+    }
+    if (name == "org.freedesktop.DBus.Error.AccessDenied") {
         return {kExitRefused,
                 "Error: not authorized to change the MPTCP configuration (root, or a user polkit allows "
                 "org.mptcp.PathManager.modify, may do so).\n"};

@@ -9,7 +9,18 @@
 namespace mptcp::cli {
 namespace {
 
-enum class Effect { Json, Pretty, Timestamp, TimestampShort, Version, Help, Ignore, IgnoreWithValue, Refuse };
+enum class Effect {
+    Json,
+    Pretty,
+    Timestamp,
+    TimestampShort,
+    Version,
+    Help,
+    NoAskPassword,
+    Ignore,
+    IgnoreWithValue,
+    Refuse
+};
 
 struct Option {
     const char* name;
@@ -51,6 +62,9 @@ constexpr Option kOptions[] = {
     {"-netns", Effect::Refuse},
     {"-Numeric", Effect::Ignore},
     {"-all", Effect::Ignore},
+    // mptcpctl's own, as systemctl's; after ip's so that no abbreviation
+    // of theirs changes meaning.
+    {"-no-ask-password", Effect::NoAskPassword},
 };
 
 const Option* findOption(std::string_view opt)
@@ -124,6 +138,9 @@ ParsedOptions parseGlobalOptions(std::span<const std::string> args)
                     throw CliFailure(kExitArguments, fullUsage());
                 }
                 break;
+            case Effect::NoAskPassword:
+                parsed.options.askPassword = false;
+                break;
             case Effect::Ignore:
                 break;
             case Effect::Refuse:
@@ -141,7 +158,8 @@ std::string fullUsage()
     return std::string(
                "Usage: mptcpctl [ OPTIONS ] { endpoint | limits | monitor | help } ...\n"
                "       The `ip mptcp` command line, through the org.mptcp.PathManager service.\n"
-               "OPTIONS := { -j[son] | -p[retty] | -t[imestamp] | -ts[hort] | -V[ersion] | -h[elp] }\n") +
+               "OPTIONS := { -j[son] | -p[retty] | -t[imestamp] | -ts[hort] | -V[ersion] | -h[elp] |\n"
+               "             --no-ask-password }\n") +
            kCommandUsage;
 }
 

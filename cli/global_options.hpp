@@ -19,6 +19,8 @@ struct GlobalOptions {
     Timestamps timestamps = Timestamps::None;
     bool showVersion = false;
     bool showHelp = false;
+    // --no-ask-password: never let polkit ask for a password.
+    bool askPassword = true;
 };
 
 struct ParsedOptions {

@@ -7,6 +7,7 @@
 #include "global_options.hpp"
 #include "monitor.hpp"
 #include "path_manager_bus.hpp"
+#include "polkit_agent.hpp"
 
 #include <cstdio>
 #include <exception>
@@ -15,6 +16,21 @@
 #include <vector>
 
 namespace {
+
+bool changes(mptcp::cli::Action action)
+{
+    using mptcp::cli::Action;
+    switch (action) {
+        case Action::EndpointAdd:
+        case Action::EndpointDelete:
+        case Action::EndpointChange:
+        case Action::EndpointFlush:
+        case Action::LimitsSet:
+            return true;
+        default:
+            return false;
+    }
+}
 
 int run(const std::vector<std::string>& args)
 {
@@ -42,6 +58,19 @@ int run(const std::vector<std::string>& args)
     }
     if (command.action == Action::Monitor) {
         return runMonitor(*bus, parsed.options);
+    }
+    // On a terminal, as systemctl: polkit may ask for a password, through a
+    // text agent started for this one change.
+    PolkitAgent agent;
+    if (mayAskPassword(parsed.options.askPassword)) {
+        try {
+            bus->allowInteractiveAuthorization();
+        } catch (const BusError& e) {
+            throw CliFailure(kExitUnreachable, busUnreachable(e.message).message);
+        }
+        if (changes(command.action)) {
+            agent.startIfUseful();
+        }
     }
     const std::string out = runCommand(command, parsed.options, *bus);
     std::fwrite(out.data(), 1, out.size(), stdout);

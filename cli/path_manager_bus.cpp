@@ -116,6 +116,14 @@ PathManagerBus PathManagerBus::connect()
     return PathManagerBus(bus);
 }
 
+void PathManagerBus::allowInteractiveAuthorization()
+{
+    // The service gives an interactive check 5 minutes by default.
+    constexpr std::uint64_t kInteractiveCallTimeoutUsec = 6ULL * 60 * 1000 * 1000;
+    check(sd_bus_set_allow_interactive_authorization(bus_, 1), "allowing interactive authorization");
+    check(sd_bus_set_method_call_timeout(bus_, kInteractiveCallTimeoutUsec), "setting the call timeout");
+}
+
 PathManagerBus::~PathManagerBus()
 {
     if (bus_ != nullptr) {

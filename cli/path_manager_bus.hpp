@@ -55,6 +55,11 @@ public:
     void subscribe();
     void unsubscribe();
 
+    // From now on every call carries ALLOW_INTERACTIVE_AUTHORIZATION
+    // (polkit may ask the user for a password) and may take as long as
+    // the service lets a password dialog stay open.
+    void allowInteractiveAuthorization();
+
     sd_bus* raw() { return bus_; }
 
 private:

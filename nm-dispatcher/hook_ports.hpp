@@ -27,8 +27,8 @@ public:
 // The answer of one call to org.mptcp.PathManager.
 struct CallResult {
     CallResult() = default;
-    CallResult(bool succeeded, std::string error, std::string text)
-        : ok(succeeded), errorName(std::move(error)), message(std::move(text))
+    CallResult(bool succeeded, std::string error, std::string text, int unansweredMs = 0)
+        : ok(succeeded), errorName(std::move(error)), message(std::move(text)), unansweredAfterMs(unansweredMs)
     {
     }
 
@@ -36,6 +36,9 @@ struct CallResult {
     std::string errorName;  // a D-Bus error name when !ok
     std::string message;
     std::vector<std::string> released;  // ReleaseOwner: the interfaces it released
+    // > 0: no answer came within this many milliseconds. The service may
+    // still have received the call and carry it out: not "nothing changed".
+    int unansweredAfterMs = 0;
 };
 
 struct ManageOptions {

@@ -34,6 +34,11 @@ bool serviceUnavailable(const std::string& errorName)
            what == "TimedOut" || what == "NoServer" || what == "Disconnected" || what.starts_with("Spawn.");
 }
 
+std::string duration(int ms)
+{
+    return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
+}
+
 // A name from the environment, safe to print: bounded and without
 // control characters (interface names and actions are plain words).
 std::string plain(std::string_view s)
@@ -87,6 +92,9 @@ public:
     {
         if (result.ok) {
             say(done);
+        } else if (result.unansweredAfterMs > 0) {
+            say("org.mptcp.PathManager did not answer within " + duration(result.unansweredAfterMs) +
+                ": the change may still be made (" + result.errorName + ": " + result.message + ")");
         } else if (serviceUnavailable(result.errorName)) {
             say("org.mptcp.PathManager is not available (" + result.errorName + ": " + result.message +
                 "): nothing changed");

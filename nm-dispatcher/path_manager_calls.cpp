@@ -36,6 +36,9 @@ CallResult BusPathManagerCalls::call(const char* method, GVariant* parameters, c
     g_variant_unref(parameters);
     if (reply == nullptr) {
         CallResult failed{false, dbusErrorName(error), dbusErrorMessage(error)};
+        if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)) {
+            failed.unansweredAfterMs = timeoutMs_;  // sent, but not answered in time
+        }
         g_error_free(error);
         return failed;
     }

@@ -461,6 +461,7 @@ void BusHarness::startDaemon()
     // host's /run (it outlives a restartDaemon(), as /run would); the same
     // for the configuration file (absent unless a test writes it).
     spec.argv = {daemon, "--state-file=" + dir_ + "/managed.state", "--config=" + dir_ + "/pathmanager.conf"};
+    spec.argv.insert(spec.argv.end(), options_.daemonArgs.begin(), options_.daemonArgs.end());
     spec.env = environmentWithBus(busAddress_);
     spec.stdoutFd = log;
     spec.stderrFd = log;

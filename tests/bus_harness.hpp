@@ -47,6 +47,8 @@ struct BusOptions {
     // Root may own any name and call anything, on top of the project's
     // policy. Turn off to test what the project's policy alone allows.
     bool rootMayDoEverything = true;
+    // More arguments for the daemon (e.g. shorter authorization limits).
+    std::vector<std::string> daemonArgs = {};
 };
 
 // A private system bus and the daemon, each a child process of the test.

@@ -5,7 +5,7 @@
 // where the python3-dbusmock package puts the module.
 #pragma once
 
-#include <sys/types.h>
+#include "polkit_process.hpp"
 
 #include <string>
 #include <vector>
@@ -36,8 +36,7 @@ public:
     void stop();
 
 private:
-    std::string busAddress_;
-    pid_t pid_ = -1;
+    PolkitProcess process_;
 };
 
 }  // namespace mptcp::test

@@ -44,6 +44,16 @@ TEST(ErrorTranslation, MissingInterfaceIsIpsArgumentError)
     EXPECT_EQ(e.message, "Error: argument \"eth9\" is wrong: device does not exist\n\n");
 }
 
+TEST(ErrorTranslation, AuthenticationThatCouldNotBeAskedForSaysHowToGetIt)
+{
+    const CliExit e = translateError("org.freedesktop.DBus.Error.InteractiveAuthorizationRequired",
+                                     "AddEndpoint: authentication is required: ...");
+    EXPECT_EQ(e.status, 2);
+    EXPECT_EQ(e.message,
+              "Error: changing the MPTCP configuration needs authentication, and mptcpctl let polkit ask for no "
+              "password (not on a terminal, or --no-ask-password): run it on a terminal, or as root.\n");
+}
+
 TEST(ErrorTranslation, NotAuthorizedAndUnreachableSaySoClearly)
 {
     const CliExit denied = translateError("org.freedesktop.DBus.Error.AccessDenied", "Rejected send message, ...");

@@ -32,6 +32,18 @@ TEST(GlobalOptions, HarmlessIpOptionsAreIgnored)
     EXPECT_EQ(p.firstWord, 6u);
 }
 
+TEST(GlobalOptions, NoAskPasswordAsSystemctlSpellsIt)
+{
+    EXPECT_TRUE(parse({"endpoint", "flush"}).options.askPassword);
+    const ParsedOptions p = parse({"--no-ask-password", "-j", "endpoint", "flush"});
+    EXPECT_FALSE(p.options.askPassword);
+    EXPECT_TRUE(p.options.json);
+    EXPECT_EQ(p.firstWord, 2u);
+    // ip's own abbreviations keep their meaning.
+    EXPECT_THROW(parse({"-n", "x", "limits"}), CliFailure);  // -netns, refused
+    EXPECT_NE(fullUsage().find("--no-ask-password"), std::string::npos);
+}
+
 TEST(GlobalOptions, VersionAndHelp)
 {
     EXPECT_TRUE(parse({"-V"}).options.showVersion);

@@ -9,9 +9,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <string_view>
 
 extern char** environ;
 
@@ -34,7 +36,14 @@ public:
         }
         argv_.push_back(nullptr);
         for (char** e = environ; *e != nullptr; ++e) {
-            envStrings_.emplace_back(*e);
+            const std::string_view entry(*e);
+            const bool replaced =
+                std::any_of(options.extraEnv.begin(), options.extraEnv.end(), [&](const std::string& x) {
+                    return x.substr(0, x.find('=') + 1) == entry.substr(0, entry.find('=') + 1);
+                });
+            if (!replaced) {
+                envStrings_.emplace_back(*e);
+            }
         }
         envStrings_.insert(envStrings_.end(), options.extraEnv.begin(), options.extraEnv.end());
         for (auto& e : envStrings_) {
@@ -53,6 +62,9 @@ public:
         if (options_.uid != 0 &&
             (setgroups(0, nullptr) != 0 || setgid(options_.uid) != 0 || setuid(options_.uid) != 0)) {
             _exit(126);
+        }
+        if (options_.stdinFd >= 0) {
+            dup2(options_.stdinFd, 0);
         }
         dup2(outFd, 1);
         dup2(errFd, 2);

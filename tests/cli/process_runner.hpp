@@ -20,9 +20,10 @@ struct RunResult {
 
 struct RunOptions {
     int netnsFd = -1;                   // -1: this process's namespace
-    std::vector<std::string> extraEnv;  // NAME=VALUE, added to ours
+    std::vector<std::string> extraEnv;  // NAME=VALUE, added to ours (replacing ours of that NAME)
     uid_t uid = 0;                      // non-zero: drop to this uid/gid first
     std::chrono::seconds timeout{20};   // then SIGKILL, and the test fails
+    int stdinFd = -1;                   // >= 0: the program's stdin (e.g. a pseudo-terminal)
 };
 
 // argv[0] is looked up in PATH. Throws std::runtime_error when the program

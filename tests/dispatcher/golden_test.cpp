@@ -11,7 +11,8 @@
 //   --- settings  GVariant text of a{sa{sv}}, or "error: MESSAGE" (optional:
 //                 without it a GetSettings call fails the test)
 //   --- config    dispatcher.conf as written (optional: no file)
-//   --- service   one answer per call: "ok" or "ERROR.NAME: message"
+//   --- service   one answer per call: "ok", "ERROR.NAME: message", or
+//                 "unanswered MS ERROR.NAME: message" (a call that timed out)
 //                 (optional: every call succeeds)
 //   --- expect    "GetSettings PATH", "ManageInterface ...",
 //                 "ReleaseInterface IFACE", "log: LINE"
@@ -173,8 +174,16 @@ private:
         if (a == "ok" || a.starts_with("released ")) {
             return {};
         }
-        const auto colon = a.find(": ");
-        return {false, a.substr(0, colon), colon == std::string::npos ? "" : a.substr(colon + 2)};
+        std::string error = a;
+        int unansweredAfterMs = 0;
+        if (error.starts_with("unanswered ")) {
+            const auto space = error.find(' ', 11);
+            unansweredAfterMs = std::stoi(error.substr(11, space - 11));
+            error = error.substr(space + 1);
+        }
+        const auto colon = error.find(": ");
+        return {false, error.substr(0, colon), colon == std::string::npos ? "" : error.substr(colon + 2),
+                unansweredAfterMs};
     }
 
     const GoldenCase& golden_;
