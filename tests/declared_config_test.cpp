@@ -7,6 +7,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <string>
+
 namespace mptcp {
 namespace {
 
@@ -102,6 +105,28 @@ TEST(DeclaredConfigTest, NoFileDeclaresNothing)
     const auto result = loadDeclaredConfig("/nonexistent/pathmanager.conf");
     EXPECT_THAT(result.mistakes, IsEmpty());
     EXPECT_THAT(result.config.interfaces, IsEmpty());
+}
+
+// The installed example, its sections and keys uncommented, is a correct
+// file that declares what its comments say.
+TEST(DeclaredConfigTest, TheExampleIsCorrectOnceUncommented)
+{
+    std::ifstream in(MPTCP_CONF_EXAMPLE);
+    ASSERT_TRUE(in) << MPTCP_CONF_EXAMPLE;
+    std::string text, line;
+    while (std::getline(in, line)) {
+        if (line.starts_with("#[") ||
+            (line.starts_with("#") && line.find('=') != std::string::npos && line.find(' ') == std::string::npos)) {
+            line.erase(0, 1);
+        }
+        text += line + "\n";
+    }
+    const auto result = parseDeclaredConfig(text, "example");
+    EXPECT_THAT(result.mistakes, IsEmpty());
+    ASSERT_EQ(result.config.interfaces.size(), 3u);
+    EXPECT_EQ(result.config.find("enp3s0")->settings.flags, proto::FLAG_SUBFLOW);
+    EXPECT_EQ(result.config.find("srv1")->settings.port, 8080);
+    EXPECT_EQ(result.config.subflows, 4u);
 }
 
 TEST(KeyFileTest, WindowsLineEndsAndBlanksAroundKeysAndValues)
