@@ -393,6 +393,7 @@ void ManagedEndpoints::drainEvents(int budget)
             continue;
         }
         if (discarding_) {
+            ++discarded_;
             continue;  // queued before the gap: older than the dump to come
         }
         try {
@@ -413,6 +414,11 @@ void ManagedEndpoints::drainEvents(int budget)
         resync();
         resyncPending_ = false;
         dirty_ = true;
+        if (discarded_ != 0) {
+            log_("rtnetlink: dropped " + std::to_string(discarded_) +
+                 " datagram(s) queued before the overrun; links and addresses read again");
+            discarded_ = 0;
+        }
     } catch (const PmError& e) {
         log_(std::string("cannot read the links and addresses again: ") + e.what() + "; retrying at the next event");
         resyncPending_ = true;

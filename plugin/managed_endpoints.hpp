@@ -133,6 +133,7 @@ private:
     bool dirty_ = false;          // a managed interface changed since the last reconcile
     bool resyncPending_ = false;  // events were lost and the dump failed: retry it
     bool discarding_ = false;     // events were lost: dropping what was queued before the gap
+    std::size_t discarded_ = 0;   // datagrams dropped so far in this overrun, for the log
     std::uint32_t routeSeq_ = 0;
     std::string savedText_;  // what the state file holds: written only on change
     std::vector<std::string> lastNotes_;

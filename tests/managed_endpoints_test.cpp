@@ -684,6 +684,7 @@ TEST_F(ManagedEndpointsTest, EventsQueuedBeforeAnOverrunAreNotAppliedOverTheDump
 
     eventsUntilQuiet();
     EXPECT_EQ(route_.dumpRequests(), dumps + 2);  // one resynchronisation: links, addresses
+    EXPECT_THAT(logText(), HasSubstr("rtnetlink: dropped 402 datagram(s) queued before the overrun"));
     EXPECT_THAT(table(), ElementsAre("198.51.100.200 id 1 signal", "192.0.2.1 id 2 subflow dev 2"));
 
     // What comes after the overrun was read is applied as usual.
