@@ -300,6 +300,9 @@ bool ManagedEndpoints::loadDeclared(const std::string& path, ManagedOutcome& out
     if (loaded.config == declared_) {
         return true;
     }
+    if (loaded.config.path.empty()) {
+        log_(path + ": no such file; no interface is declared");
+    }
     declared_ = std::move(loaded.config);
     dropShadowed();
     for (const DeclaredInterface& d : declared_.interfaces) {

@@ -951,6 +951,18 @@ TEST_F(DeclaredInterfacesTest, AFileWithMistakesIsNotAppliedAndEachMistakeIsOneL
     EXPECT_EQ(core.declared().interfaces.size(), 1u);
 }
 
+TEST_F(DeclaredInterfacesTest, RemovingTheFileUndeclaresItsInterfaces)
+{
+    adminAdds("203.0.113.9", proto::FLAG_SIGNAL);
+    writeConfig("[interface:eth0]\nflags=subflow\n");
+    startWithConfig();
+    ASSERT_THAT(table(), ElementsAre("203.0.113.9 id 1 signal", "192.0.2.1 id 2 subflow dev 2"));
+    std::filesystem::remove(configPath());
+    EXPECT_TRUE(load());
+    EXPECT_THAT(table(), ElementsAre("203.0.113.9 id 1 signal"));
+    EXPECT_THAT(logText(), HasSubstr(configPath() + ": no such file; no interface is declared"));
+}
+
 TEST_F(DeclaredInterfacesTest, CallsDoNotOverrideTheFile)
 {
     writeConfig("[interface:eth0]\nflags=subflow\n");
