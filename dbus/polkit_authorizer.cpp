@@ -111,7 +111,14 @@ PolkitAuthorizer::PolkitAuthorizer(AuthorityQueries& queries, Log log) : queries
 
 void PolkitAuthorizer::authorize(Action action, std::string what, const Caller& caller, Done done)
 {
-    callers_[caller.uniqueName].requests.push_back({action, std::move(what), caller.allowInteractive, std::move(done)});
+    CallerQueue& queue = callers_[caller.uniqueName];
+    if (queue.requests.size() >= kMaxWaitingPerCaller) {
+        done(deny(what, std::to_string(kMaxWaitingPerCaller) +
+                            " changes of this caller already wait for authorization; try again when they are "
+                            "decided"));
+        return;
+    }
+    queue.requests.push_back({action, std::move(what), caller.allowInteractive, std::move(done)});
     pump(caller.uniqueName);
 }
 
@@ -139,7 +146,10 @@ void PolkitAuthorizer::pump(const std::string& name)
         if (queue.waiting) {
             return;  // the head's answer comes later; the rest wait behind it
         }
-        const std::optional<uid_t> uid = uids_.find(name);
+        if (!queue.uid) {
+            queue.uid = uids_.find(name);
+        }
+        const std::optional<uid_t> uid = queue.uid;
         if (!uid) {
             queue.waiting = true;
             queue.checkId.clear();
@@ -178,6 +188,7 @@ void PolkitAuthorizer::onUid(const std::string& name, std::optional<uid_t> uid, 
                               "cannot tell which user the caller " + printable(name) + " is: " + printable(error)));
     } else {
         uids_.remember(name, *uid);
+        it->second.uid = uid;
     }
     pump(name);
 }
@@ -195,8 +206,7 @@ void PolkitAuthorizer::onPolkit(const std::string& name, const std::string& chec
         queries_.cancelCheck(checkId);  // a dialog still open for it closes
     }
     const Request& head = queue.requests.front();
-    const std::optional<uid_t> uid = uids_.find(name);
-    const Decision decision = decide(head.action, head.what, head.allowInteractive, uid.value_or(0), answer);
+    const Decision decision = decide(head.action, head.what, head.allowInteractive, queue.uid.value_or(0), answer);
     if (answer.verdict == PolkitAnswer::Verdict::TimedOut && log_) {
         log_("caller " + name + ": " + decision.message);
     }

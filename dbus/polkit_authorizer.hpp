@@ -102,6 +102,11 @@ public:
 
 class PolkitAuthorizer {
 public:
+    // Changes of one caller that may wait for authorization at once; more
+    // are refused at once, so that a caller whose check is held cannot grow
+    // the daemon by sending changes without end.
+    static constexpr std::size_t kMaxWaitingPerCaller = 64;
+
     // Runs once with the decision, unless the caller leaves the bus first.
     using Done = std::function<void(const Decision& decision)>;
     using Log = std::function<void(const std::string& line)>;
@@ -138,6 +143,8 @@ private:
         // check with this cancellation id ("" for the uid lookup).
         bool waiting = false;
         std::string checkId;
+        // The caller's uid, once the bus said it.
+        std::optional<uid_t> uid;
     };
 
     // Decides as many of the caller's requests as can be decided now.

@@ -3,7 +3,7 @@
 // own polkit (polkit-stub) that can hold a check as polkitd does while a
 // password dialog is open, and callers connected as nobody and as root.
 // - While one caller's check is held, everyone else is served: reads,
-//   root's changes, property writes.
+//   root's changes, property writes, a managed interface's new address.
 // - A caller that leaves the bus while its check is pending gets nothing
 //   done, even when polkit says yes afterwards, and its check is cancelled.
 // - A challenge for a caller that did not allow interaction is the standard
@@ -25,6 +25,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace mptcp::test {
@@ -108,6 +109,15 @@ TEST_F(AsyncAuthorizationTest, EveryoneElseIsServedWhileOneCheckIsHeld)
     EXPECT_EQ(pm().AddEndpoint("10.0.0.2", 0, "", 2, {"subflow"}), 2u);
     pm().SubflowsLimit(3);
     EXPECT_EQ(inNamespace("ip mptcp limits show"), "add_addr_accepted 0 subflows 3 \n");
+    // ... and a managed interface's new address gets its endpoint.
+    inNamespace("ip link add mpt0 type veth peer name mpt1 && ip link set mpt0 up && ip link set mpt1 up");
+    pm().ManageInterface("mpt0", {"subflow"}, {});
+    inNamespace("ip addr add 192.0.2.20/24 dev mpt0");
+    const auto deadline = std::chrono::steady_clock::now() + kEventTimeout;
+    while (!endpointListed("192.0.2.20") && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_TRUE(endpointListed("192.0.2.20")) << "no endpoint for a managed interface's new address";
     EXPECT_EQ(held.wait_for(std::chrono::seconds(0)), std::future_status::timeout)
         << "the held call was answered before polkit decided";
     EXPECT_FALSE(endpointListed("10.0.0.5"));

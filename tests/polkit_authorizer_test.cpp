@@ -306,6 +306,25 @@ TEST_F(PolkitAuthorizerTest, ACallerThatLeavesBeforeItsUidIsKnownGetsNothing)
     EXPECT_EQ(authorizer_.cachedCallers(), 0u);
 }
 
+TEST_F(PolkitAuthorizerTest, ACallerWithTooManyChangesWaitingIsRefusedAtOnce)
+{
+    std::size_t decided = 0;
+    std::string last;
+    for (std::size_t i = 0; i <= PolkitAuthorizer::kMaxWaitingPerCaller; ++i) {
+        authorizer_.authorize(Action::Modify, "AddEndpoint", Caller{":1.80", false}, [&](const Decision& d) {
+            ++decided;
+            last = d.message;
+            EXPECT_FALSE(d.allowed);
+        });
+    }
+    EXPECT_EQ(decided, 1u);
+    EXPECT_THAT(last, HasSubstr("already wait for authorization"));
+    EXPECT_EQ(authorizer_.pendingRequests(), PolkitAuthorizer::kMaxWaitingPerCaller);
+    // Another caller is not affected.
+    auto other = ask(":1.81");
+    EXPECT_EQ(queries_.uidQuestions.size(), 2u);
+}
+
 TEST_F(PolkitAuthorizerTest, EveryCheckHasItsOwnCancellationId)
 {
     ask(":1.60");
