@@ -21,6 +21,7 @@
 #include "periodic_timer.hpp"
 #include "pm_client.hpp"
 #include "raw_bus.hpp"
+#include "reload_signal.hpp"
 #include "route_events.hpp"
 #include "userspace_adaptor.hpp"
 #include "userspace_pm.hpp"
@@ -46,6 +47,7 @@ namespace {
 constexpr const char* kUsage =
     "Usage: mptcp-pathmanagerd [--help] [--version] [--always-monitor]\n"
     "                          [--state-file=PATH] [--subflows-limit=raise|off|N]\n"
+    "                          [--config=PATH]\n"
     "                          [--polkit-timeout=SECONDS]\n"
     "                          [--polkit-interactive-timeout=SECONDS]\n"
     "\n"
@@ -61,6 +63,9 @@ constexpr const char* kUsage =
     "  --state-file=PATH\n"
     "                    where the managed interfaces are kept across restarts\n"
     "                    (default /run/mptcp-pathmanager/managed.state)\n"
+    "  --config=PATH     the interfaces to manage without being asked, read at\n"
+    "                    start and on SIGHUP (default " MPTCP_PATHMANAGER_CONF
+    ")\n"
     "  --subflows-limit=raise|off|N\n"
     "                    while interfaces are managed: raise the subflows limit\n"
     "                    to what their endpoints need, never lowering it\n"
@@ -113,6 +118,7 @@ int main(int argc, char** argv)
 {
     bool alwaysMonitor = false;
     std::string stateFile = mptcp::kDefaultStateFile;
+    std::string configFile = MPTCP_PATHMANAGER_CONF;
     mptcp::LimitsPolicy limitsPolicy;
     mptcp::dbus::AuthorizationLimits authLimits;
     for (int i = 1; i < argc; ++i) {
@@ -129,6 +135,10 @@ int main(int argc, char** argv)
         }
         if (arg.starts_with("--state-file=") && arg.size() > 13) {
             stateFile = arg.substr(13);
+            continue;
+        }
+        if (arg.starts_with("--config=") && arg.size() > 9) {
+            configFile = arg.substr(9);
             continue;
         }
         if (arg.starts_with("--subflows-limit=")) {
@@ -248,7 +258,15 @@ int main(int argc, char** argv)
             pathManagerWatch.acknowledge();
             userspace.refresh();
         });
-        interfaces.start();  // saved state back, endpoints caught up, before any call
+        mptcp::dbus::ReloadSignal reload;  // SIGHUP: read the configuration file again
+        loop.addReader(reload.fd(), [&reload, &interfaces, &configFile] {
+            if (reload.consume()) {
+                log("%s", ("SIGHUP: reading " + configFile + " again").c_str());
+                interfaces.loadConfig(configFile);
+            }
+        });
+        interfaces.loadConfig(configFile);  // declared interfaces, before the state's are taken back
+        interfaces.start();                 // saved state back, endpoints caught up, before any call
         // The object is in place before the name: a client activated by
         // its first call never finds the name without the object.
         try {

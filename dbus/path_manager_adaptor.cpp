@@ -114,6 +114,15 @@ void PathManagerAdaptor::ReleaseInterface(sdbus::Result<>&& result, std::string 
     });
 }
 
+// The same authorization as ReleaseInterface: it releases interfaces too.
+void PathManagerAdaptor::ReleaseOwner(sdbus::Result<std::vector<std::string>>&& result, std::string owner)
+{
+    atBoundary("ReleaseOwner", [&] {
+        gate_.run(Action::Modify, "ReleaseOwner", std::move(result),
+                  [this, owner = std::move(owner)] { return interfaces_.releaseOwner(owner); });
+    });
+}
+
 std::vector<ManagedInterfaceStruct> PathManagerAdaptor::ListManagedInterfaces()
 {
     return atBoundary("ListManagedInterfaces", [&] { return interfaces_.list(); });

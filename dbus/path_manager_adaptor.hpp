@@ -39,6 +39,7 @@ private:
     void ManageInterface(sdbus::Result<>&& result, std::string interface, std::vector<std::string> flags,
                          std::map<std::string, sdbus::Variant> options) override;
     void ReleaseInterface(sdbus::Result<>&& result, std::string interface) override;
+    void ReleaseOwner(sdbus::Result<std::vector<std::string>>&& result, std::string owner) override;
     std::vector<ManagedInterfaceStruct> ListManagedInterfaces() override;
 
     uint32_t SubflowsLimit() override;

@@ -468,8 +468,9 @@ void BusHarness::startDaemon()
     const int log = openLog(dir_ + "/" + kDaemonLog);
     ChildSpec spec;
     // The managed interfaces' state in the test's own directory, never the
-    // host's /run (it outlives a restartDaemon(), as /run would).
-    spec.argv = {daemon, "--state-file=" + dir_ + "/managed.state"};
+    // host's /run (it outlives a restartDaemon(), as /run would); the same
+    // for the configuration file (absent unless a test writes it).
+    spec.argv = {daemon, "--state-file=" + dir_ + "/managed.state", "--config=" + dir_ + "/pathmanager.conf"};
     spec.argv.insert(spec.argv.end(), options_.daemonArgs.begin(), options_.daemonArgs.end());
     spec.env = environmentWithBus(busAddress_);
     spec.stdoutFd = log;

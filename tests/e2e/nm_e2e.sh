@@ -28,7 +28,8 @@
 #      endpoints for both addresses (IPv6 once DAD is over); running the
 #      hook again changes nothing;
 #   2. new addresses + `nmcli device reapply`: the endpoints move;
-#   3. down: they are removed;
+#   3. down: they are removed, and ReleaseOwner(uuid) releases the
+#      connection's other interfaces (lo stands in for a modem's);
 #   4. a profile with user data mptcp-pathmanager.flags gets those flags
 #      (which also shows NetworkManager added none of its own: the drop-in);
 #   5. a profile with its own connection.mptcp-flags is left to
@@ -315,9 +316,13 @@ END_OF_PROFILE
         local out
         out=$(managed) && echo "$out" && [[ $out == *"\"$IFACE\" $1 "* ]] && [[ $out == *"\"owner\" s \"$2\""* ]]
     }
-    not_managed() {
+    managed_has() { # managed_has TEXT: ListManagedInterfaces' output contains TEXT
         local out
-        out=$(managed) && echo "$out" && [[ $out != *"\"$IFACE\""* ]]
+        out=$(managed) && echo "$out" && [[ $out == *"$1"* ]]
+    }
+    not_managed() { # not_managed [NAME]: NAME (default $IFACE) is not in ListManagedInterfaces
+        local out
+        out=$(managed) && echo "$out" && [[ $out != *"\"${1:-$IFACE}\""* ]]
     }
     hook_said() { grep -qF "mptcp-pathmanager-dispatch: $1" "$BUSLOG"; }
     # nm-dispatcher --debug logs each run of a script as "complete", or
@@ -354,6 +359,8 @@ END_OF_PROFILE
     check "no endpoint for the link-local address" no_link_local
     check "ListManagedInterfaces: $IFACE, subflow, owner = the profile's uuid" \
         is_managed_with '1 "subflow"' "$UUID_DEFAULT"
+    check "... with source = the hook's reason and transient = true" managed_has \
+        '"source" s "built-in for device type \"ethernet\"" "transient" b true'
     eps >"$W/eps.before"
     check "running the hook again for 'up' exits 0" run_hook_again up
     check "... and changes nothing (same endpoints, same ids)" sh -c "ip mptcp endpoint show | diff -u '$W/eps.before' -"
@@ -372,7 +379,15 @@ END_OF_PROFILE
 
     # -------------------------------------------------------------- 3. down
     log "scenario 3: mp-default down"
+    # A modem's `down` may name another interface than its `up` did; the
+    # owner ties them. Here lo stands for that other interface: managed
+    # under the profile's uuid, it must be released by ReleaseOwner.
+    check "lo managed under mp-default's uuid" busctl --system call "${PM[@]}" ManageInterface 'sasa{sv}' \
+        lo 1 subflow 1 owner s "$UUID_DEFAULT"
     check "mp-default deactivates" down mp-default
+    check "the hook released lo by the owner" wait_for $WAIT hook_said \
+        "$IFACE down (connection \"mp-default\"): released lo too (the same connection)"
+    check "lo is no longer managed" not_managed lo
     check "the hook released $IFACE" wait_for $WAIT hook_said "$IFACE down (connection \"mp-default\"): released"
     check "no endpoint left on $IFACE" wait_for $WAIT none_on_iface
     check "$IFACE is no longer managed" not_managed
