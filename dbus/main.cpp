@@ -1,5 +1,6 @@
 // mptcp-pathmanagerd: owns org.mptcp.PathManager on the system bus and
 // serves the MPTCP path manager of the network namespace it runs in.
+#include "batch_timer.hpp"
 #include "bus_authority.hpp"
 #include "event_loop.hpp"
 #include "event_signals.hpp"
@@ -38,8 +39,8 @@ constexpr const char* kUsage =
     "names, else the standard system bus). Mirrors `ip mptcp endpoint`,\n"
     "`ip mptcp limits` and `ip mptcp monitor`; see mptcp-pathmanagerd(8).\n"
     "\n"
-    "  --always-monitor  emit the kernel's MPTCP events as signals at all\n"
-    "                    times, not only while a client is subscribed\n"
+    "  --always-monitor  stay in the kernel's MPTCP events group at all times,\n"
+    "                    not only while a client is subscribed\n"
     "  --state-file=PATH\n"
     "                    where the managed interfaces are kept across restarts\n"
     "                    (default /run/mptcp-pathmanager/managed.state)\n"
@@ -148,7 +149,9 @@ int main(int argc, char** argv)
         // The kernel's events as signals, while someone listens; a peer
         // that leaves the bus is unsubscribed.
         mptcp::dbus::BusEventSignals eventSignals(*object, *bus, *names);
-        mptcp::dbus::Monitor monitor(events.get(), eventSignals, client->familyId(), {.always = alwaysMonitor});
+        mptcp::dbus::TimerFdBatchTimer batchTimer;  // SubscribeBatched's max-delay-ms
+        mptcp::dbus::Monitor monitor(events.get(), eventSignals, client->familyId(),
+                                     {.always = alwaysMonitor, .timer = &batchTimer});
         mptcp::dbus::PeerTracker peers;
         peers.watch(*bus);
         peers.onVanished([&monitor](const std::string& name) { monitor.peerVanished(name); });
@@ -160,6 +163,10 @@ int main(int argc, char** argv)
         if (events) {
             loop.addReader(
                 monitor.fd(), [&monitor] { monitor.onReadable(); }, [&monitor] { return monitor.wantsInput(); });
+            loop.addReader(batchTimer.fd(), [&] {
+                batchTimer.consume();
+                monitor.onTimer();
+            });
         }
         loop.addReader(managed.eventFd(), [&interfaces] { interfaces.onRouteEvents(); });
         interfaces.start();  // saved state back, endpoints caught up, before any call

@@ -41,6 +41,7 @@ private:
     std::tuple<uint32_t, uint32_t> GetLimits() override { refuse(); }
     void Subscribe() override { refuse(); }
     void Unsubscribe() override { refuse(); }
+    void SubscribeBatched(const std::map<std::string, sdbus::Variant>&) override { refuse(); }
     void ManageInterface(const std::string&, const std::vector<std::string>&,
                          const std::map<std::string, sdbus::Variant>&) override
     {

@@ -58,6 +58,11 @@ void PathManagerAdaptor::Unsubscribe()
     atBoundary("Unsubscribe", [&] { monitor_.unsubscribe(sender()); });
 }
 
+void PathManagerAdaptor::SubscribeBatched(const std::map<std::string, sdbus::Variant>& options)
+{
+    atBoundary("SubscribeBatched", [&] { monitor_.subscribeBatched(sender(), parseBatchOptions(options)); });
+}
+
 void PathManagerAdaptor::ManageInterface(const std::string& interface, const std::vector<std::string>& flags,
                                          const std::map<std::string, sdbus::Variant>& options)
 {

@@ -35,6 +35,7 @@ private:
     std::tuple<uint32_t, uint32_t> GetLimits() override;
     void Subscribe() override;
     void Unsubscribe() override;
+    void SubscribeBatched(const std::map<std::string, sdbus::Variant>& options) override;
     void ManageInterface(const std::string& interface, const std::vector<std::string>& flags,
                          const std::map<std::string, sdbus::Variant>& options) override;
     void ReleaseInterface(const std::string& interface) override;
