@@ -5,6 +5,7 @@
 #pragma once
 
 #include "endpoint.hpp"
+#include "endpoint_ids.hpp"
 #include "genl_codec.hpp"
 #include "netlink_transport.hpp"
 #include "pm_error.hpp"
@@ -47,6 +48,10 @@ public:
     Limits getLimits();
     void setFlags(const genl::AddrSpec& spec);
 
+    // The table's ids and the kernel's id cursor as this client's own
+    // requests left them (a prediction; see EndpointIds).
+    EndpointIds& ids() { return ids_; }
+
 private:
     using OnData = std::function<void(const nlmsghdr*)>;
     // Sends the request built in request_ and reads until its ACK, error or
@@ -57,6 +62,7 @@ private:
     NetlinkTransport& transport_;
     genl::FamilyInfo family_;
     std::uint32_t seq_ = 0;
+    EndpointIds ids_;
     alignas(4) std::array<std::uint8_t, genl::kRequestBufferSize> request_{};
     alignas(4) std::array<std::uint8_t, genl::kReplyBufferSize> reply_{};
 };
