@@ -124,7 +124,8 @@ private:
     std::uint64_t signalFailures_ = 0;
     std::uint64_t lostSignalFailures_ = 0;
 
-    alignas(4) std::array<std::uint8_t, 8192> buffer_{};
+    // Not zeroed: only what the kernel writes is read (resident pages).
+    alignas(4) std::array<std::uint8_t, 8192> buffer_;
 };
 
 }  // namespace mptcp::dbus

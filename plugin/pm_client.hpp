@@ -64,7 +64,9 @@ private:
     std::uint32_t seq_ = 0;
     EndpointIds ids_;
     alignas(4) std::array<std::uint8_t, genl::kRequestBufferSize> request_{};
-    alignas(4) std::array<std::uint8_t, genl::kReplyBufferSize> reply_{};
+    // Not zeroed: only what the kernel writes is ever read, and a 32 KiB
+    // memset would make every page of it resident for the daemon's life.
+    alignas(4) std::array<std::uint8_t, genl::kReplyBufferSize> reply_;
 };
 
 }  // namespace mptcp
