@@ -22,6 +22,8 @@
 
 #include <sdbus-c++/sdbus-c++.h>
 
+#include <malloc.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -184,6 +186,10 @@ int main(int argc, char** argv)
                 "note: net.mptcp.enabled is 0 in this namespace: endpoints are configured but MPTCP "
                 "sockets are refused until it is 1 (property Enabled)");
         }
+        // Start-up's temporary allocations (the state file, the dumps, the
+        // bus's introspection of our object) are freed by now; give their
+        // pages back, or they stay resident for the daemon's whole life.
+        malloc_trim(0);
         const int sig = loop.run();
         log("stopping on %s", strsignal(sig));
         return 0;
