@@ -5,7 +5,7 @@
 # change made the daemon's own work smaller even while other programs
 # compete for the CPUs. (The benchmark's ratios still need a quiet machine.)
 #
-#   sudo bench/callgrind-calls.sh [CALLS]          (default 300)
+#   sudo bench/callgrind-calls.sh [CALLS [CONNECTIONS]]   (default 300, 1000)
 #
 # In a network namespace of its own (unshare -n) with 8 endpoints, a
 # private dbus-daemon, and the daemon under callgrind: first with no calls
@@ -16,6 +16,8 @@
 # request's user-space side), and leaves the callgrind files in the printed directory for
 # `callgrind_annotate --inclusive=yes FILE`.
 # AddEndpoint is counted with the DeleteEndpoint that makes room again.
+# Then the same per kernel event, in a burst of CONNECTIONS loopback
+# connections (tests/mptcp-burst) read by `mptcpctl monitor`.
 # Environment: BUILD_DIR (default: build): the daemon and the floor service
 # of that tree (build-bench is the benchmark's optimized one).
 set -euo pipefail
@@ -26,6 +28,7 @@ case $BUILD_DIR in /*) ;; *) BUILD_DIR=$ROOT/$BUILD_DIR ;; esac
 DAEMON=$BUILD_DIR/dbus/mptcp-pathmanagerd
 FLOOR=$BUILD_DIR/bench/mptcp-pm-bench-floor
 CALLS=${1:-300}
+EVENTS_CONNECTIONS=${2:-1000}
 [ "$(id -u)" = 0 ] || { echo "callgrind-calls: must run as root (network namespace)" >&2; exit 1; }
 for p in "$DAEMON" "$FLOOR"; do
     [ -x "$p" ] || { echo "callgrind-calls: no $p (build it first)" >&2; exit 1; }
@@ -33,7 +36,7 @@ done
 command -v valgrind >/dev/null || { echo "callgrind-calls: valgrind is not installed" >&2; exit 1; }
 
 OUT=$(mktemp -d /tmp/callgrind-calls.XXXXXX)
-export ROOT DAEMON FLOOR CALLS OUT
+export ROOT DAEMON FLOOR CALLS OUT BUILD_DIR EVENTS_CONNECTIONS
 exec unshare -n bash -c '
 set -euo pipefail
 ip link set lo up
@@ -113,5 +116,87 @@ row GetLimits GetLimits
 row SetLimits SetLimits
 ip mptcp endpoint delete id 8  # room for the added one (the benchmark has 7 then too)
 row AddEndpoint AddEndpoint
+
+# Events: a loopback burst of $EVENTS_CONNECTIONS MPTCP connections (6
+# kernel events each) while `mptcpctl monitor` (batched) reads them,
+# against the same run with no burst. Per event = (run - baseline) / the
+# kernel events that mptcp-burst counted with a listener of its own.
+# (mptcpd is not counted this way: slowed down by callgrind it overruns its
+# socket and, as it does, stops reading. The benchmark compares CPU time.)
+BURST=$BUILD_DIR/tests/mptcp-burst
+[ -x "$BURST" ] || BURST=$ROOT/build/tests/mptcp-burst
+MPTCPCTL=$BUILD_DIR/cli/mptcpctl
+if [ ! -x "$BURST" ] || [ ! -x "$MPTCPCTL" ]; then
+    echo "events: not measured (needs tests/mptcp-burst and cli/mptcpctl, in $BUILD_DIR or build)"
+    echo "callgrind files: $OUT"
+    exit 0
+fi
+ip mptcp endpoint flush
+# $1 = label, $2 = 1 for a burst. Prints "instructions kernel-events".
+monitored() {
+    valgrind --tool=callgrind --callgrind-out-file="$OUT/$1.out" "$DAEMON" --state-file="$OUT/state" \
+        2>"$OUT/$1.log" &
+    local pid=$! events=0
+    /usr/bin/python3 "$OUT/client.py" "${D[@]:0:3}" -  # waits for the name
+    "$MPTCPCTL" monitor >/dev/null & local monitor=$!
+    sleep 2
+    if [ "$2" = 1 ]; then
+        events=$("$BURST" -n "$EVENTS_CONNECTIONS" -j 2 --count-events | tr " " "\n" | sed -n "s/^events=//p")
+    fi
+    sleep 2
+    kill -INT $monitor; wait $monitor || true
+    kill -TERM $pid; wait $pid || true
+    echo "$(grep -m1 "^summary:" "$OUT/$1.out" | cut -d" " -f2) $events"
+}
+base=$(monitored events-baseline 0)
+run=$(monitored events-burst 1)
+set -- $run $base
+printf "%-28s %14d  (%s kernel events)\n" "event, mptcpctl monitor" $(( ($1 - $3) / ($2 > 0 ? $2 : 1) )) "$2"
+echo "callgrind files: $OUT"
+    exit 0
+fi
+ip mptcp endpoint flush
+burst() { "$BURST" -n "$EVENTS_CONNECTIONS" -j 2 --count-events | tr " " "\n" | sed -n "s/^events=//p"; }
+# $1 = label, $2 = Subscribe or SubscribeBatched, $3 = 1 for a burst.
+subscribed() {
+    valgrind --tool=callgrind --callgrind-out-file="$OUT/$1.out" "$DAEMON" --state-file="$OUT/state" \
+        2>"$OUT/$1.log" &
+    local pid=$! events=0
+    export FLAG=$OUT/subscribed
+    rm -f "$FLAG"
+    /usr/bin/python3 "$OUT/client.py" "${D[@]:0:3}" "$2" & local client=$!
+    for _ in $(seq 600); do [ -e "$FLAG" ] && break; sleep 0.05; done
+    sleep 0.5
+    [ "$3" = 1 ] && events=$(burst)
+    sleep 2
+    rm -f "$FLAG"; wait $client || true
+    kill -TERM $pid; wait $pid || true
+    echo "$(grep -m1 "^summary:" "$OUT/$1.out" | cut -d" " -f2) $events"
+}
+mptcpd() {
+    valgrind --tool=callgrind --callgrind-out-file="$OUT/$1.out" /usr/libexec/mptcpd --log=stderr \
+        --notify-flags=skip_link_local,skip_loopback 2>"$OUT/$1.log" &
+    local pid=$! events=0
+    sleep 3
+    [ "$2" = 1 ] && events=$(burst)
+    sleep 2
+    kill -TERM $pid; wait $pid || true
+    echo "$(grep -m1 "^summary:" "$OUT/$1.out" | cut -d" " -f2) $events"
+}
+perEvent() { # "total events" of the run, "total" of the baseline
+    set -- $1 $2
+    echo $(( ($1 - $3) / ($2 > 0 ? $2 : 1) ))
+}
+printf "%-28s %14s\n" "event (kernel events)" "instructions"
+base=$(subscribed events-baseline SubscribeBatched 0)
+run=$(subscribed events-batched SubscribeBatched 1)
+printf "%-28s %14d  (%s events)\n" "SubscribeBatched" "$(perEvent "$run" "$base")" "${run#* }"
+run=$(subscribed events-per-event Subscribe 1)
+printf "%-28s %14d  (%s events)\n" "Subscribe" "$(perEvent "$run" "$base")" "${run#* }"
+if [ -x /usr/libexec/mptcpd ]; then
+    base=$(mptcpd mptcpd-baseline 0)
+    run=$(mptcpd mptcpd-events 1)
+    printf "%-28s %14d  (%s events)\n" "mptcpd (forwards nothing)" "$(perEvent "$run" "$base")" "${run#* }"
+fi
 echo "callgrind files: $OUT"
 '
