@@ -253,6 +253,26 @@ TEST_F(ServiceTest, SetLimitsAnnouncesOnlyWhatChanged)
     EXPECT_EQ(service_.addAddrAcceptedLimit(), 4u);
 }
 
+TEST_F(ServiceTest, PropertiesChangedReadsTheWrittenLimitsWithoutAskingTheKernelAgain)
+{
+    // The bus code fills PropertiesChanged by calling the getters.
+    std::uint32_t seenSubflows = 0, seenAccepted = 0;
+    EXPECT_CALL(notifier_, propertiesChanged(ElementsAre("SubflowsLimit", "AddAddrAcceptedLimit")))
+        .WillOnce([&](const std::vector<std::string>&) {
+            seenSubflows = service_.subflowsLimit();
+            seenAccepted = service_.addAddrAcceptedLimit();
+        });
+    const std::size_t reads = kernel_.requestCount(proto::CMD_GET_LIMITS);
+    service_.setLimits(3, 5);
+    EXPECT_EQ(seenSubflows, 3u);
+    EXPECT_EQ(seenAccepted, 5u);
+    EXPECT_EQ(kernel_.requestCount(proto::CMD_GET_LIMITS), reads + 1) << "only the read before the write";
+    // Outside an announcement the getters read the kernel, whoever changed it.
+    PmClient ip(kernel_);
+    ip.setLimits(1, std::nullopt);
+    EXPECT_EQ(service_.subflowsLimit(), 1u);
+}
+
 TEST_F(ServiceTest, EnabledReadsAndWritesTheSysctl)
 {
     EXPECT_TRUE(service_.enabled());
