@@ -2,6 +2,7 @@
 
 #include "pm_error.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 
@@ -64,6 +65,7 @@ void Monitor::unsubscribe(const std::string& sender)
         // The subscriber asked to stop: what its batch holds is not sent.
         if (it->second.inBatch > 0) {
             signals_.dropBatch(sender);
+            batchClosed(it->second);
         }
         subscribers_.erase(it);
     }
@@ -194,18 +196,24 @@ void Monitor::deliver(const std::string& to, Subscription& s, const PmEvent& eve
         // Not queued: as lost as a kernel drop, and reported the same way;
         // a batch that failed took the events already in it along.
         s.lost += 1 + (s.batch ? s.inBatch : 0);
-        s.inBatch = 0;
+        batchClosed(s);
         if (worthLogging(++signalFailures_)) {
             std::fprintf(stderr, "monitor: cannot queue an event signal for %s: %s\n", to.c_str(), e.what());
         }
         sendLost(to, s);  // before the events that follow, if the bus lets us
         return;
     }
+    ++inBatches_;
     if (++s.inBatch == 1) {
         batchOpened(s);
     }
     if (s.inBatch >= s.batch->maxEvents) {
         sendBatch(to, s);
+    }
+    if (inBatches_ >= options_.batchBudget) {
+        for (auto& [name, other] : subscribers_) {
+            sendBatch(name, other);
+        }
     }
 }
 
@@ -232,7 +240,7 @@ void Monitor::sendBatch(const std::string& to, Subscription& s)
         return;
     }
     const std::size_t events = s.inBatch;
-    s.inBatch = 0;
+    batchClosed(s);
     try {
         signals_.sendBatch(to);
     } catch (const std::exception& e) {
@@ -242,6 +250,12 @@ void Monitor::sendBatch(const std::string& to, Subscription& s)
         }
         sendLost(to, s);
     }
+}
+
+void Monitor::batchClosed(Subscription& s)
+{
+    inBatches_ -= std::min(inBatches_, s.inBatch);
+    s.inBatch = 0;
 }
 
 void Monitor::onTimer()

@@ -48,6 +48,12 @@ public:
         // For max-delay-ms; without one, a batched subscriber's batch is
         // sent at the end of every wakeup that added to it.
         BatchTimer* timer = nullptr;
+        // Events held in all open batches together, at most: reaching it
+        // sends them all at once. Each subscriber chooses its max-events,
+        // and any local user may subscribe from many connections; this
+        // keeps the daemon's memory bounded whatever they choose (an event
+        // takes about 250 bytes in a batch).
+        std::size_t batchBudget = 16384;
     };
 
     // source may be null: a kernel without the events group; Subscribe
@@ -97,6 +103,8 @@ private:
     void pass(const std::uint8_t* data, std::size_t size);
     void deliver(const std::string& to, Subscription& s, const PmEvent& event);
     void sendBatch(const std::string& to, Subscription& s);
+    // s's batch is gone (sent, dropped or failed): its events leave the budget.
+    void batchClosed(Subscription& s);
     void batchOpened(Subscription& s);
     void armTimer();
     // The kernel's queue has run dry after an overrun: the events it
@@ -115,6 +123,7 @@ private:
     Subscribers subscribers_;
     bool joined_ = false;
     std::optional<BatchTimer::Clock::time_point> armedFor_;
+    std::size_t inBatches_ = 0;  // events in all open batches (batchBudget)
 
     bool overrun_ = false;             // an Overrun not yet reported
     std::uint64_t dropsReported_ = 0;  // the source's cumulative drops, as far as reported

@@ -576,6 +576,27 @@ TEST_F(BatchedMonitorTest, ChangingTheKindSendsWhatTheBatchHeldAndUnsubscribeDro
     EXPECT_THAT(signals_.sent, ElementsAre(batch(1, 2), closed(3)));
 }
 
+TEST_F(BatchedMonitorTest, AllOpenBatchesGoWhenTogetherTheyHoldTheBudget)
+{
+    // However large the batches subscribers ask for, and however many of
+    // them there are, the daemon holds at most batchBudget events.
+    Monitor monitor = makeMonitor({.timer = &timer_, .batchBudget = 5});
+    monitor.subscribeBatched(":1.7", {.maxEvents = 65536, .maxDelayMs = 60000});
+    monitor.subscribeBatched(":1.8", {.maxEvents = 65536, .maxDelayMs = 60000});
+    sendClosed(1, 3);
+    monitor.onReadable();
+    // 1 and 2 for both make 4; 3 for :1.7 makes 5: everything goes.
+    EXPECT_THAT(signals_.sentTo, ElementsAre(":1.7 " + batch(1, 3), ":1.8 " + batch(1, 2)));
+    EXPECT_THAT(signals_.open[":1.8"], ElementsAre(closed(3)));
+    monitor.unsubscribe(":1.8");  // its open batch leaves the budget too
+    sendClosed(4, 7);
+    monitor.onReadable();
+    EXPECT_EQ(signals_.sentTo.size(), 2u) << "4 events held: below the budget";
+    sendClosed(8, 8);
+    monitor.onReadable();
+    EXPECT_THAT(signals_.sentTo, ElementsAre(":1.7 " + batch(1, 3), ":1.8 " + batch(1, 2), ":1.7 " + batch(4, 8)));
+}
+
 TEST_F(BatchedMonitorTest, ABatchTheBusRefusedCountsAsLost)
 {
     Monitor monitor = makeMonitor({.batch = 2, .timer = &timer_});
