@@ -256,9 +256,9 @@ void runPass(Bench& bench, const LatencyPlan& plan, const std::string& pass, Rep
 
     for (std::size_t i = 0; i < reads.size(); ++i) {
         const bool write = std::string(reads[i].name) == "SetLimits";
-        report.add(overheadRow(std::string(reads[i].name) + ", " + pass, readSamples[i], write ? 1.3 : 1.2));
+        report.add(overheadRow(std::string(reads[i].name) + ", " + pass, readSamples[i], write ? 1.2 : 1.1));
     }
-    report.add(overheadRow("AddEndpoint, " + pass, add, 1.3));
+    report.add(overheadRow("AddEndpoint, " + pass, add, 1.2));
     report.add(kernelBoundRow("DeleteEndpoint, " + pass, busDelete, kernelDelete));
     report.add(kernelBoundRow("FlushEndpoints (8), " + pass, busFlush, kernelFlush));
 

@@ -1,8 +1,34 @@
 #include "signal_counter.hpp"
 
+#include <systemd/sd-bus.h>
+
 #include <thread>
 
 namespace mptcp::bench {
+namespace {
+
+// sdbus-c++ 1.2 has no way to skip a value or count an array's entries
+// without building them; sd-bus has. The message's sd_bus_message is a
+// protected member: reach it through a derived class's member pointer.
+struct RawMessage : sdbus::Message {
+    static sd_bus_message* of(sdbus::Message& m) { return static_cast<sd_bus_message*>(m.*(&RawMessage::msg_)); }
+};
+
+// The number of entries of an EventBatch(a(sua{sv})), or 0 when it is not one.
+std::uint64_t batchEntries(sdbus::Message& m)
+{
+    sd_bus_message* raw = RawMessage::of(m);
+    if (sd_bus_message_enter_container(raw, 'a', "(sua{sv})") <= 0) {
+        return 0;
+    }
+    std::uint64_t n = 0;
+    while (sd_bus_message_skip(raw, "(sua{sv})") > 0) {
+        ++n;
+    }
+    return n;
+}
+
+}  // namespace
 
 SignalCounter::SignalCounter(const std::string& busAddress, const std::string& sender, const std::string& interface)
     : connection_(sdbus::createSessionBusConnectionWithAddress(busAddress))
@@ -11,21 +37,26 @@ SignalCounter::SignalCounter(const std::string& busAddress, const std::string& s
     match_ = connection_->addMatch(rule, [this](sdbus::Message& m) {
         const auto now = std::chrono::steady_clock::now();
         std::uint64_t lost = 0;
-        const bool isLost = m.getMemberName() == "EventsLost";
+        const std::string member = m.getMemberName();
+        const bool isLost = member == "EventsLost";
+        std::uint64_t events = 1;
         if (isLost) {
             m >> lost;
+        } else if (member == "EventBatch") {
+            events = batchEntries(m);
         }
         std::lock_guard lock(mutex_);
-        if (counts_.signals + counts_.lostSignals == 0) {
+        if (counts_.messages == 0) {
             counts_.first = now;
         }
         counts_.last = now;
+        ++counts_.messages;
         if (isLost) {
             ++counts_.lostSignals;
             counts_.lost += lost;
             counts_.lostUnknown += lost == 0 ? 1 : 0;
         } else {
-            ++counts_.signals;
+            counts_.signals += events;
         }
     });
     connection_->enterEventLoopAsync();
@@ -57,7 +88,7 @@ void SignalCounter::waitQuiet(std::chrono::milliseconds quiet, std::chrono::mill
     std::uint64_t seen = ~0ull;
     while (std::chrono::steady_clock::now() - lastChange < quiet && std::chrono::steady_clock::now() - start < limit) {
         const auto c = counts();
-        if (const std::uint64_t now = c.signals + c.lostSignals; now != seen) {
+        if (const std::uint64_t now = c.messages; now != seen) {
             seen = now;
             lastChange = std::chrono::steady_clock::now();
         }

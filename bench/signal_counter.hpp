@@ -1,8 +1,9 @@
 // A subscriber that counts signals and does nothing else: one match on the
 // sender's interface, the member name read, EventsLost's count unpacked,
-// nothing else deserialized. The same counter listens to the daemon and to
-// the trivial emitter, so the bus's capacity and the daemon's delivery are
-// measured through the same client.
+// an EventBatch's entries counted (skipped over, not deserialized), nothing
+// else read. The same counter listens to the daemon and to the trivial
+// emitter, so the bus's capacity and the daemon's delivery are measured
+// through the same client.
 #pragma once
 
 #include <sdbus-c++/sdbus-c++.h>
@@ -28,7 +29,9 @@ public:
     sdbus::IConnection& connection() { return *connection_; }
 
     struct Counts {
-        std::uint64_t signals = 0;      // every signal but EventsLost
+        std::uint64_t signals = 0;      // events: every signal but EventsLost and EventBatch, and each
+                                        // entry of an EventBatch
+        std::uint64_t messages = 0;     // signals as they came, EventBatch counted once
         std::uint64_t lost = 0;         // the sum of EventsLost counts
         std::uint64_t lostSignals = 0;  // EventsLost signals
         std::uint64_t lostUnknown = 0;  // EventsLost with count 0 (unknown)

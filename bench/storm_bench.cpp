@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <stdexcept>
 #include <thread>
 
@@ -128,6 +129,68 @@ std::string accountNote(const StormOutcome& o)
     return note;
 }
 
+// Subscribes `subscriber` the way mptcpctl monitor does (batched, the
+// service's defaults) or one signal per event. False when the daemon has
+// no such method.
+bool subscribe(sdbus::IProxy& control, bool batched)
+{
+    try {
+        if (batched) {
+            control.callMethod("SubscribeBatched")
+                .onInterface(kServiceInterface)
+                .withArguments(std::map<std::string, sdbus::Variant>{});
+        } else {
+            control.callMethod("Subscribe").onInterface(kServiceInterface);
+        }
+        return true;
+    } catch (const sdbus::Error& e) {
+        if (e.getName() != "org.mptcp.PathManager.Error.NotSupported" &&
+            e.getName() != "org.freedesktop.DBus.Error.UnknownMethod") {
+            throw;
+        }
+        return false;
+    }
+}
+
+// The rows of one unpaced storm: what arrived, what was lost, and the rate
+// against the smaller of the bus's capacity and the kernel's rate.
+void reportStorm(Report& report, const std::string& label, const StormOutcome& full, double capacity, bool withGoals)
+{
+    const double kernelRate = static_cast<double>(full.kernelEvents) / full.stormSeconds;
+    report.add(plain(label + "kernel events (independent listener)", static_cast<double>(full.kernelEvents), "events",
+                     std::to_string(static_cast<long>(kernelRate)) + " events/s in " +
+                         std::to_string(full.stormSeconds).substr(0, 5) + " s"));
+    report.add(plain(label + "events delivered", static_cast<double>(full.signals.signals), "events",
+                     "in " + std::to_string(full.signals.messages) + " signals"));
+    report.add(plain(label + "EventsLost (sum of counts)", static_cast<double>(full.signals.lost), "events",
+                     std::to_string(full.signals.lostSignals) + " EventsLost signals"));
+    Row unaccounted = plain(label + "unaccounted (kernel - delivered - lost)",
+                            std::abs(static_cast<double>(full.unaccounted())), "events", accountNote(full));
+    unaccounted.goal = Goal{Goal::Kind::ValueAtMost, 0};
+    report.add(unaccounted);
+
+    Row rate;
+    rate.name = label + "delivered events/s";
+    const double window = seconds(full.signals.last - full.signals.first);
+    rate.value = window > 0 ? static_cast<double>(full.signals.signals) / window : 0;
+    rate.unit = "ev/s";
+    rate.floor = std::min(capacity, kernelRate);
+    rate.floorName = "the bus's raw capacity in signals/s (or the kernel's rate, if lower)";
+    rate.ratio = *rate.floor > 0 ? rate.value / *rate.floor : 0;
+    if (withGoals) {
+        rate.goal = Goal{Goal::Kind::RatioAtLeast, 0.9};
+    } else {
+        rate.note = "for reference: one signal per event is bound by the bus's cost per message";
+    }
+    if (kernelRate < capacity) {
+        rate.note += std::string(rate.note.empty() ? "" : "; ") +
+                     "the kernel emitted below the bus's capacity: held against its rate";
+    }
+    report.add(rate);
+    report.add(plain(label + "daemon CPU per event (storm)",
+                     full.kernelEvents > 0 ? full.daemonCpu * 1e6 / static_cast<double>(full.kernelEvents) : 0, "us"));
+}
+
 }  // namespace
 
 void measureEventStorm(ServiceSet& services, const Programs& programs, const StormPlan& plan, Report& report)
@@ -138,13 +201,8 @@ void measureEventStorm(ServiceSet& services, const Programs& programs, const Sto
 
     SignalCounter subscriber(services.bus().address(), kServiceName, kServiceInterface);
     auto control = sdbus::createProxy(subscriber.connection(), kServiceName, kServicePath);
-    try {
-        control->callMethod("Subscribe").onInterface(kServiceInterface);
-    } catch (const sdbus::Error& e) {
-        if (e.getName() != "org.mptcp.PathManager.Error.NotSupported") {
-            throw;
-        }
-        report.notMeasured("the event storm", "this daemon has no monitor yet (Subscribe: " + e.getMessage() + ")");
+    if (!subscribe(*control, false)) {
+        report.notMeasured("the event storm", "this daemon has no monitor (Subscribe failed)");
         return;
     }
 
@@ -154,8 +212,20 @@ void measureEventStorm(ServiceSet& services, const Programs& programs, const Sto
               std::to_string(plan.capacitySignals) + " signals shaped like ConnectionCreated, from sd-bus directly"));
     const auto memoryBefore = memoryOf(daemon);
 
-    // The storm, with `ip mptcp monitor` listening too (to a file: it
-    // writes as fast as it reads).
+    // One signal per event (Subscribe), for reference.
+    const StormOutcome perEvent = storm(subscriber, daemon, -1, plan.stormConnections, plan.threads, 0);
+    reportStorm(report, "Subscribe: ", perEvent, capacity, false);
+    control->callMethod("Unsubscribe").onInterface(kServiceInterface);
+
+    // Batched (SubscribeBatched, as mptcpctl monitor subscribes), with
+    // `ip mptcp monitor` listening too (to a file: it writes as fast as it
+    // reads). The goals apply here.
+    const bool batched = subscribe(*control, true);
+    if (!batched) {
+        report.warn("the daemon has no SubscribeBatched: the goals are held against one signal per event");
+        subscribe(*control, false);
+    }
+    const std::string label = batched ? "SubscribeBatched: " : "Subscribe: ";
     ChildProcess ipMonitor;
     const std::string ipOut = services.bus().dir() + "/ip-monitor.out";
     const std::string ipErr = services.bus().dir() + "/ip-monitor.err";
@@ -176,35 +246,10 @@ void measureEventStorm(ServiceSet& services, const Programs& programs, const Sto
     ipMonitor.stop();
     const auto memoryAfter = memoryOf(daemon);
 
-    const double kernelRate = static_cast<double>(full.kernelEvents) / full.stormSeconds;
-    report.add(plain("kernel events (independent listener)", static_cast<double>(full.kernelEvents), "events",
-                     std::to_string(plan.stormConnections) + " connections in " +
-                         std::to_string(full.stormSeconds).substr(0, 5) +
-                         " s: " + std::to_string(static_cast<long>(kernelRate)) + " events/s"));
-    report.add(plain("signals delivered", static_cast<double>(full.signals.signals), "signals"));
-    report.add(plain("EventsLost (sum of counts)", static_cast<double>(full.signals.lost), "events",
-                     std::to_string(full.signals.lostSignals) + " EventsLost signals"));
-    Row unaccounted = plain("unaccounted (kernel - delivered - lost)",
-                            std::abs(static_cast<double>(full.unaccounted())), "events", accountNote(full));
-    unaccounted.goal = Goal{Goal::Kind::ValueAtMost, 0};
-    report.add(unaccounted);
-
-    Row rate;
-    rate.name = "delivered signals/s";
-    const double window = seconds(full.signals.last - full.signals.first);
-    rate.value = window > 0 ? static_cast<double>(full.signals.signals) / window : 0;
-    rate.unit = "sig/s";
-    rate.floor = std::min(capacity, kernelRate);
-    rate.floorName = "the bus's raw capacity (or the kernel's rate, if lower)";
-    rate.ratio = *rate.floor > 0 ? rate.value / *rate.floor : 0;
-    rate.goal = Goal{Goal::Kind::RatioAtLeast, 0.9};
-    rate.note = kernelRate < capacity ? "the kernel emitted below the bus's capacity: held against its rate" : "";
-    report.add(rate);
-    report.add(plain("daemon CPU per event (storm)",
-                     full.kernelEvents > 0 ? full.daemonCpu * 1e6 / static_cast<double>(full.kernelEvents) : 0, "us"));
+    reportStorm(report, label, full, capacity, true);
 
     Row ip;
-    ip.name = "ip mptcp monitor: events printed";
+    ip.name = "ip mptcp monitor beside it: events printed";
     ip.value = static_cast<double>(countLines(ipOut));
     ip.unit = "events";
     ip.floor = static_cast<double>(full.kernelEvents);
@@ -216,7 +261,7 @@ void measureEventStorm(ServiceSet& services, const Programs& programs, const Sto
     // Never deaf: after the overruns, a gentle burst must arrive whole.
     const StormOutcome after = storm(subscriber, daemon, -1, 300, 1, 3000);
     Row deaf;
-    deaf.name = "after the storm: a gentle burst delivered";
+    deaf.name = label + "after the storm: a gentle burst delivered";
     deaf.value = static_cast<double>(after.signals.signals);
     deaf.unit = "signals";
     deaf.floor = static_cast<double>(after.kernelEvents);
@@ -230,7 +275,7 @@ void measureEventStorm(ServiceSet& services, const Programs& programs, const Sto
     // Paced storms, each with a fresh mptcpd listening in the same namespace
     // (one that went deaf in an earlier storm would cost nothing).
     for (const double paced : kPacedRates) {
-        const std::string label = "paced " + std::to_string(static_cast<int>(paced / 1000)) + "k events/s";
+        const std::string paceLabel = label + "paced " + std::to_string(static_cast<int>(paced / 1000)) + "k events/s";
         ChildProcess mptcpd;
         const std::string mptcpdLog = services.bus().dir() + "/mptcpd-" + std::to_string(int(paced)) + ".log";
         if (!programs.mptcpd.empty()) {
@@ -243,17 +288,19 @@ void measureEventStorm(ServiceSet& services, const Programs& programs, const Sto
         const int connections = static_cast<int>(paced * plan.pacedSeconds / kEventsPerConnection);
         const StormOutcome o =
             storm(subscriber, daemon, mptcpd.running() ? mptcpd.pid() : -1, connections, plan.threads, paced);
-        Row loss = plain(label + ": lost or unaccounted",
+        Row loss = plain(paceLabel + ": lost or unaccounted",
                          static_cast<double>(o.signals.lost) + std::abs(static_cast<double>(o.unaccounted())), "events",
                          accountNote(o));
-        if (paced < capacity) {
+        // The bus's capacity is in signals: it bounds one signal per event,
+        // not batches of up to 256.
+        if (batched || paced < capacity) {
             loss.goal = Goal{Goal::Kind::ValueAtMost, 0};
         } else {
-            loss.note += "; above the bus's capacity, so loss is allowed";
+            loss.note += "; above the bus's capacity in signals, so loss is allowed";
         }
         report.add(loss);
         Row cpu;
-        cpu.name = label + ": daemon CPU per event";
+        cpu.name = paceLabel + ": daemon CPU per event";
         cpu.value = o.kernelEvents > 0 ? o.daemonCpu * 1e6 / static_cast<double>(o.kernelEvents) : 0;
         cpu.unit = "us";
         if (programs.mptcpd.empty()) {
@@ -266,7 +313,7 @@ void measureEventStorm(ServiceSet& services, const Programs& programs, const Sto
             cpu.floor = o.mptcpdCpu * 1e6 / static_cast<double>(o.kernelEvents);
             cpu.floorName = "mptcpd's CPU per event in the same storm (it forwards nothing)";
             cpu.ratio = cpu.value / *cpu.floor;
-            cpu.goal = Goal{Goal::Kind::RatioAtMost, 2.0};
+            cpu.goal = Goal{Goal::Kind::RatioAtMost, 1.5};
         }
         report.add(cpu);
     }

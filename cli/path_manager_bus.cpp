@@ -215,6 +215,22 @@ void PathManagerBus::subscribe()
     Call(bus_, "Subscribe").send();
 }
 
+bool PathManagerBus::subscribeBatched()
+{
+    Call call(bus_, "SubscribeBatched");
+    check(sd_bus_message_append(call.request(), "a{sv}", 0), "SubscribeBatched");
+    try {
+        call.send();
+    } catch (const BusError& e) {
+        // A service from before batches: the caller subscribes per event.
+        if (e.name == "org.freedesktop.DBus.Error.UnknownMethod") {
+            return false;
+        }
+        throw;
+    }
+    return true;
+}
+
 void PathManagerBus::unsubscribe()
 {
     Call(bus_, "Unsubscribe").send();

@@ -53,6 +53,9 @@ public:
     // The properties SubflowsLimit / AddAddrAcceptedLimit (one limit alone).
     void setLimitProperty(const char* property, std::uint32_t value);
     void subscribe();
+    // SubscribeBatched with the service's default options: true, or false
+    // when the service has no such method (then nothing was done).
+    bool subscribeBatched();
     void unsubscribe();
 
     // From now on every call carries ALLOW_INTERACTIVE_AUTHORIZATION

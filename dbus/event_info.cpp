@@ -2,6 +2,8 @@
 
 #include "pm_protocol.hpp"
 
+#include <type_traits>
+
 namespace mptcp::dbus {
 
 const char* eventSignalName(std::uint8_t type)
@@ -40,53 +42,31 @@ bool signalHasToken(std::uint8_t type)
 EventInfo eventInfo(const PmEvent& e, InterfaceNames& names)
 {
     EventInfo info;
-    // The contract's types: q, s, y, b and u (error is a u8 on the wire).
-    if (e.family) {
-        info.emplace("family", sdbus::Variant(*e.family));
-    }
-    if (e.localAddress) {
-        info.emplace("local-address", sdbus::Variant(e.localAddress->toString()));
-    }
-    if (e.remoteAddress) {
-        info.emplace("remote-address", sdbus::Variant(e.remoteAddress->toString()));
-    }
-    if (e.localPort) {
-        info.emplace("local-port", sdbus::Variant(*e.localPort));
-    }
-    if (e.remotePort) {
-        info.emplace("remote-port", sdbus::Variant(*e.remotePort));
-    }
-    if (e.localId) {
-        info.emplace("local-id", sdbus::Variant(*e.localId));
-    }
-    if (e.remoteId) {
-        info.emplace("remote-id", sdbus::Variant(*e.remoteId));
-    }
-    if (e.serverSide) {
-        info.emplace("server-side", sdbus::Variant(*e.serverSide));
-    }
-    if (e.backup) {
-        info.emplace("backup", sdbus::Variant(*e.backup));
-    }
-    if (e.ifindex) {
-        info.emplace("interface", sdbus::Variant(interfaceLabel(names, *e.ifindex)));
-    }
-    if (e.error) {
-        info.emplace("error", sdbus::Variant(static_cast<std::uint32_t>(*e.error)));
-    }
-    if (e.timeout) {
-        info.emplace("timeout", sdbus::Variant(*e.timeout));
-    }
-    if (e.resetReason) {
-        info.emplace("reset-reason", sdbus::Variant(*e.resetReason));
-    }
-    if (e.resetFlags) {
-        info.emplace("reset-flags", sdbus::Variant(*e.resetFlags));
-    }
-    if (e.flags) {
-        info.emplace("flags", sdbus::Variant(static_cast<std::uint32_t>(*e.flags)));
-    }
+    forEachInfo(e, names, [&info](const char* key, auto value) { info.emplace(key, sdbus::Variant(value)); });
     return info;
+}
+
+void appendEventInfo(sdbus::Message& message, const PmEvent& e, InterfaceNames& names)
+{
+    message.openContainer("{sv}");
+    forEachInfo(e, names, [&message](const char* key, const auto& value) {
+        using Value = std::decay_t<decltype(value)>;
+        message.openDictEntry("sv");
+        message << key;
+        message.openVariant(sdbus::signature_of<Value>::str());
+        message << value;
+        message.closeVariant();
+        message.closeDictEntry();
+    });
+    message.closeContainer();
+}
+
+std::uint32_t eventTokenArgument(const PmEvent& e)
+{
+    if (!isKnownEventType(e.type)) {
+        return e.type;
+    }
+    return signalHasToken(e.type) ? e.token.value_or(0) : 0;
 }
 
 }  // namespace mptcp::dbus

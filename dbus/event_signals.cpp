@@ -19,23 +19,71 @@ BusEventSignals::BusEventSignals(sdbus::IObject& object, sdbus::IConnection& bus
 {
 }
 
-void BusEventSignals::event(const PmEvent& e)
+// A signal with a destination: the bus delivers it to that peer only,
+// whatever match rules anyone else has added.
+sdbus::Signal BusEventSignals::signalTo(const std::string& to, const char* member)
 {
-    const char* member = eventSignalName(e.type);
-    EventInfo info = eventInfo(e, names_);
-    if (!isKnownEventType(e.type)) {
-        object_.emitSignal(member).onInterface(kInterface).withArguments(static_cast<std::uint32_t>(e.type), info);
-    } else if (signalHasToken(e.type)) {
-        object_.emitSignal(member).onInterface(kInterface).withArguments(e.token.value_or(0), info);
-    } else {
-        object_.emitSignal(member).onInterface(kInterface).withArguments(info);
+    sdbus::Signal signal = object_.createSignal(kInterface, member);
+    signal.setDestination(to);
+    return signal;
+}
+
+void BusEventSignals::event(const std::string& to, const PmEvent& e)
+{
+    sdbus::Signal signal = signalTo(to, eventSignalName(e.type));
+    if (!isKnownEventType(e.type) || signalHasToken(e.type)) {
+        signal << eventTokenArgument(e);
     }
+    appendEventInfo(signal, e, names_);
+    object_.emitSignal(signal);
     queued();
 }
 
-void BusEventSignals::eventsLost(std::uint64_t count)
+void BusEventSignals::addToBatch(const std::string& to, const PmEvent& e)
 {
-    object_.emitSignal("EventsLost").onInterface(kInterface).withArguments(count);
+    auto it = batches_.find(to);
+    if (it == batches_.end()) {
+        sdbus::Signal batch = signalTo(to, "EventBatch");
+        batch.openContainer("(sua{sv})");
+        it = batches_.emplace(to, std::move(batch)).first;
+    }
+    sdbus::Signal& batch = it->second;
+    try {
+        batch.openStruct("sua{sv}");
+        batch << eventSignalName(e.type) << eventTokenArgument(e);
+        appendEventInfo(batch, e, names_);
+        batch.closeStruct();
+    } catch (...) {
+        // A half-written entry spoils the message: the whole batch goes,
+        // and the monitor counts its events as lost.
+        batches_.erase(it);
+        throw;
+    }
+}
+
+void BusEventSignals::sendBatch(const std::string& to)
+{
+    const auto it = batches_.find(to);
+    if (it == batches_.end()) {
+        return;
+    }
+    sdbus::Signal batch = std::move(it->second);
+    batches_.erase(it);
+    batch.closeContainer();
+    object_.emitSignal(batch);
+    queued();
+}
+
+void BusEventSignals::dropBatch(const std::string& to)
+{
+    batches_.erase(to);
+}
+
+void BusEventSignals::eventsLost(const std::string& to, std::uint64_t count)
+{
+    sdbus::Signal signal = signalTo(to, "EventsLost");
+    signal << count;
+    object_.emitSignal(signal);
     queued();
 }
 
@@ -46,7 +94,6 @@ void BusEventSignals::queued()
         ping();
     }
 }
-
 // Any call to the bus driver is answered in order; GetId is the cheapest.
 void BusEventSignals::ping()
 {

@@ -1,5 +1,6 @@
-// Where the monitor's events go: the contract's monitor signals. A port, so
-// the monitor's rules are unit-tested without a bus; BusEventSignals is the
+// Where the monitor's events go: the contract's monitor signals, each sent
+// to one subscriber's unique name (unicast), never broadcast. A port, so the
+// monitor's rules are unit-tested without a bus; BusEventSignals is the
 // sd-bus implementation.
 #pragma once
 
@@ -10,18 +11,32 @@
 #include <sdbus-c++/IConnection.h>
 #include <sdbus-c++/IObject.h>
 #include <sdbus-c++/IProxy.h>
+#include <sdbus-c++/Message.h>
 
+#include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <string>
 
 namespace mptcp::dbus {
 
 class EventSignals {
 public:
     virtual ~EventSignals() = default;
-    // Queue one signal. Throw when it cannot be queued.
-    virtual void event(const PmEvent& event) = 0;
-    virtual void eventsLost(std::uint64_t count) = 0;
+    // Queue the event's own signal (ConnectionCreated, ...) for `to`.
+    // Throw when it cannot be queued.
+    virtual void event(const std::string& to, const PmEvent& event) = 0;
+    // Add the event to the EventBatch being filled for `to` (starting one
+    // when none is). Throw when it cannot be added: the batch being filled
+    // is then gone, with the events already in it.
+    virtual void addToBatch(const std::string& to, const PmEvent& event) = 0;
+    // Queue the EventBatch being filled for `to`, if any. Throw when it
+    // cannot be queued (the batch is then gone too).
+    virtual void sendBatch(const std::string& to) = 0;
+    // Forget the EventBatch being filled for `to`: the subscriber left.
+    virtual void dropBatch(const std::string& to) = 0;
+    virtual void eventsLost(const std::string& to, std::uint64_t count) = 0;
     // True while signals already queued wait for the bus to take them: the
     // monitor then stops reading the kernel (which drops what it cannot
     // queue, and says so) instead of piling signals up in memory.
@@ -43,17 +58,25 @@ public:
 
     BusEventSignals(sdbus::IObject& object, sdbus::IConnection& bus, InterfaceNames& names);
 
-    void event(const PmEvent& event) override;
-    void eventsLost(std::uint64_t count) override;
+    void event(const std::string& to, const PmEvent& event) override;
+    void addToBatch(const std::string& to, const PmEvent& event) override;
+    void sendBatch(const std::string& to) override;
+    void dropBatch(const std::string& to) override;
+    void eventsLost(const std::string& to, std::uint64_t count) override;
     bool backlogged() override;
 
 private:
+    sdbus::Signal signalTo(const std::string& to, const char* member);
     void queued();
     void ping();
 
     sdbus::IObject& object_;
     sdbus::IConnection& bus_;
     InterfaceNames& names_;
+    // Per batched subscriber: the EventBatch message being filled, its
+    // array still open. Built in place, event by event: no copy of the
+    // events waits anywhere else.
+    std::map<std::string, sdbus::Signal, std::less<>> batches_;
     BusDrainWindow window_{kWindow, kPingEvery};
     // Last: goes first, with the ping callbacks that point at this object.
     std::unique_ptr<sdbus::IProxy> busDriver_;

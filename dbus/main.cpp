@@ -1,6 +1,7 @@
 // mptcp-pathmanagerd: owns org.mptcp.PathManager on the system bus and
 // serves the MPTCP path manager of the network namespace it runs in.
 #include "authorization_gate.hpp"
+#include "batch_timer.hpp"
 #include "bus_authority.hpp"
 #include "connection_reader.hpp"
 #include "connections_adaptor.hpp"
@@ -30,11 +31,11 @@
 
 #include <sdbus-c++/sdbus-c++.h>
 
+#include <malloc.h>
 #include <sys/utsname.h>
 #include <cerrno>
 #include <chrono>
 
-#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -58,8 +59,8 @@ constexpr const char* kUsage =
     "The userspace path manager's per-connection commands are on the same\n"
     "object as org.mptcp.PathManager.Userspace.\n"
     "\n"
-    "  --always-monitor  emit the kernel's MPTCP events as signals at all\n"
-    "                    times, not only while a client is subscribed\n"
+    "  --always-monitor  stay in the kernel's MPTCP events group at all times,\n"
+    "                    not only while a client is subscribed\n"
     "  --state-file=PATH\n"
     "                    where the managed interfaces are kept across restarts\n"
     "                    (default /run/mptcp-pathmanager/managed.state)\n"
@@ -221,7 +222,9 @@ int main(int argc, char** argv)
         // The kernel's events as signals, while someone listens; a peer
         // that leaves the bus is unsubscribed.
         mptcp::dbus::BusEventSignals eventSignals(*object, *bus, *names);
-        mptcp::dbus::Monitor monitor(events.get(), eventSignals, client->familyId(), {.always = alwaysMonitor});
+        mptcp::dbus::TimerFdBatchTimer batchTimer;  // SubscribeBatched's max-delay-ms
+        mptcp::dbus::Monitor monitor(events.get(), eventSignals, client->familyId(),
+                                     {.always = alwaysMonitor, .timer = &batchTimer});
         mptcp::dbus::PeerTracker peers;
         peers.watch(*bus);
         peers.onVanished([&monitor](const std::string& name) { monitor.peerVanished(name); });
@@ -248,6 +251,10 @@ int main(int argc, char** argv)
         if (events) {
             loop.addReader(
                 monitor.fd(), [&monitor] { monitor.onReadable(); }, [&monitor] { return monitor.wantsInput(); });
+            loop.addReader(batchTimer.fd(), [&] {
+                batchTimer.consume();
+                monitor.onTimer();
+            });
         }
         loop.addReader(managed.eventFd(), [&interfaces] { interfaces.onRouteEvents(); });
         // The kernel tells nobody when the path manager setting changes
@@ -281,6 +288,10 @@ int main(int argc, char** argv)
                 "note: net.mptcp.enabled is 0 in this namespace: endpoints are configured but MPTCP "
                 "sockets are refused until it is 1 (property Enabled)");
         }
+        // Start-up's temporary allocations (the state file, the dumps, the
+        // bus's introspection of our object) are freed by now; give their
+        // pages back, or they stay resident for the daemon's whole life.
+        malloc_trim(0);
         const int sig = loop.run();
         log("stopping on %s", strsignal(sig));
         return 0;

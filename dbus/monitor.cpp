@@ -2,6 +2,7 @@
 
 #include "pm_error.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 
@@ -34,15 +35,40 @@ Monitor::Monitor(EventSource* source, EventSignals& signals, std::uint16_t famil
 
 void Monitor::subscribe(const std::string& sender)
 {
+    add(sender, std::nullopt);
+}
+
+void Monitor::subscribeBatched(const std::string& sender, const BatchOptions& options)
+{
+    add(sender, options);
+}
+
+void Monitor::add(const std::string& sender, std::optional<BatchOptions> batch)
+{
     if (!joined_) {
         startListening();  // throws: then nobody is recorded as subscribed
     }
-    subscribers_.insert(sender);
+    const auto [it, added] = subscribers_.try_emplace(sender);
+    Subscription& s = it->second;
+    if (!added && s.batch != batch) {
+        // A new kind or new options from now on; what the old batch holds
+        // goes out first, so that the change loses nothing.
+        sendBatch(sender, s);
+    }
+    s.batch = batch;
 }
 
 void Monitor::unsubscribe(const std::string& sender)
 {
-    subscribers_.erase(sender);
+    const auto it = subscribers_.find(sender);
+    if (it != subscribers_.end()) {
+        // The subscriber asked to stop: what its batch holds is not sent.
+        if (it->second.inBatch > 0) {
+            signals_.dropBatch(sender);
+            batchClosed(it->second);
+        }
+        subscribers_.erase(it);
+    }
     if (subscribers_.empty() && !options_.always && !held_ && joined_) {
         stopListening();
     }
@@ -85,8 +111,6 @@ void Monitor::startListening()
     source_->join();
     joined_ = true;
     overrun_ = false;
-    lostPending_ = 0;
-    lostUnknown_ = false;
     dropsReported_ = source_->droppedSoFar().value_or(0);
 }
 
@@ -106,8 +130,6 @@ void Monitor::stopListening()
         std::fprintf(stderr, "monitor: discarding queued events: %s\n", e.what());
     }
     overrun_ = false;
-    lostPending_ = 0;
-    lostUnknown_ = false;
 }
 
 void Monitor::onReadable()
@@ -149,63 +171,185 @@ void Monitor::onReadable()
         }
     }
     flushLost();
+    // Batches with no time to wait (max-delay-ms 0, or no timer) go now.
+    for (auto& [name, s] : subscribers_) {
+        if (s.inBatch > 0 && (options_.timer == nullptr || s.batch->maxDelayMs == 0)) {
+            sendBatch(name, s);
+        }
+    }
 }
 
 void Monitor::pass(const std::uint8_t* data, std::size_t size)
 {
-    if (subscribers_.empty() && !options_.always) {
-        return;  // only held: drained, for nobody
+    if (subscribers_.empty()) {
+        return;  // held or --always-monitor with nobody listening: drained, no work for nobody
     }
     decodeDatagram({data, size}, familyId_, [this](DecodedEvent&& decoded) {
         if (!decoded.event) {
             malformed(decoded.problem);
             return;
         }
-        try {
-            signals_.event(*decoded.event);
-        } catch (const std::exception& e) {
-            // Not queued: as lost as a kernel drop, and reported the same way.
-            ++lostPending_;
-            if (worthLogging(lostPending_)) {
-                std::fprintf(stderr, "monitor: cannot emit an event signal: %s\n", e.what());
-            }
+        for (auto& [name, s] : subscribers_) {
+            deliver(name, s, *decoded.event);
         }
     });
+}
+
+void Monitor::deliver(const std::string& to, Subscription& s, const PmEvent& event)
+{
+    try {
+        if (!s.batch) {
+            signals_.event(to, event);
+            return;
+        }
+        signals_.addToBatch(to, event);
+    } catch (const std::exception& e) {
+        // Not queued: as lost as a kernel drop, and reported the same way;
+        // a batch that failed took the events already in it along.
+        s.lost += 1 + (s.batch ? s.inBatch : 0);
+        batchClosed(s);
+        if (worthLogging(++signalFailures_)) {
+            std::fprintf(stderr, "monitor: cannot queue an event signal for %s: %s\n", to.c_str(), e.what());
+        }
+        sendLost(to, s);  // before the events that follow, if the bus lets us
+        return;
+    }
+    ++inBatches_;
+    if (++s.inBatch == 1) {
+        batchOpened(s);
+    }
+    if (s.inBatch >= s.batch->maxEvents) {
+        sendBatch(to, s);
+    }
+    if (inBatches_ >= options_.batchBudget) {
+        for (auto& [name, other] : subscribers_) {
+            sendBatch(name, other);
+        }
+    }
+}
+
+void Monitor::batchOpened(Subscription& s)
+{
+    if (options_.timer == nullptr || s.batch->maxDelayMs == 0) {
+        return;  // sent at the end of this wakeup (onReadable)
+    }
+    s.due = options_.timer->now() + std::chrono::milliseconds(s.batch->maxDelayMs);
+    if (!armedFor_ || s.due < *armedFor_) {
+        armedFor_ = s.due;
+        try {
+            options_.timer->arm(s.due);
+        } catch (const std::exception& e) {
+            armedFor_.reset();
+            std::fprintf(stderr, "monitor: cannot arm the batch timer: %s\n", e.what());
+        }
+    }
+}
+
+void Monitor::sendBatch(const std::string& to, Subscription& s)
+{
+    if (s.inBatch == 0) {
+        return;
+    }
+    const std::size_t events = s.inBatch;
+    batchClosed(s);
+    try {
+        signals_.sendBatch(to);
+    } catch (const std::exception& e) {
+        s.lost += events;
+        if (worthLogging(++signalFailures_)) {
+            std::fprintf(stderr, "monitor: cannot queue an EventBatch for %s: %s\n", to.c_str(), e.what());
+        }
+        sendLost(to, s);
+    }
+}
+
+void Monitor::batchClosed(Subscription& s)
+{
+    inBatches_ -= std::min(inBatches_, s.inBatch);
+    s.inBatch = 0;
+}
+
+void Monitor::onTimer()
+{
+    armedFor_.reset();
+    if (options_.timer == nullptr) {
+        return;
+    }
+    const auto now = options_.timer->now();
+    for (auto& [name, s] : subscribers_) {
+        if (s.inBatch > 0 && s.due <= now) {
+            sendBatch(name, s);
+        }
+    }
+    armTimer();
+}
+
+// Rings for the earliest batch still waiting, if any.
+void Monitor::armTimer()
+{
+    std::optional<BatchTimer::Clock::time_point> next;
+    for (const auto& [name, s] : subscribers_) {
+        if (s.inBatch > 0 && s.batch && s.batch->maxDelayMs > 0 && (!next || s.due < *next)) {
+            next = s.due;
+        }
+    }
+    if (next && options_.timer != nullptr) {
+        armedFor_ = next;
+        try {
+            options_.timer->arm(*next);
+        } catch (const std::exception& e) {
+            armedFor_.reset();
+            std::fprintf(stderr, "monitor: cannot arm the batch timer: %s\n", e.what());
+        }
+    }
 }
 
 void Monitor::reportOverrun()
 {
     overrun_ = false;
     const auto drops = source_->droppedSoFar();
+    std::uint64_t count = 0;
+    bool unknown = false;
     if (drops && *drops > dropsReported_) {
-        lostPending_ += *drops - dropsReported_;
+        count = *drops - dropsReported_;
         dropsReported_ = *drops;
     } else {
         // The kernel said it dropped something and we cannot say how much.
-        lostUnknown_ = true;
+        unknown = true;
         if (drops) {
             dropsReported_ = *drops;
         }
+    }
+    for (auto& [name, s] : subscribers_) {
+        s.lost += count;
+        s.lostUnknown |= unknown;
     }
 }
 
 void Monitor::flushLost()
 {
-    if (lostPending_ == 0 && !lostUnknown_) {
-        return;
+    for (auto& [name, s] : subscribers_) {
+        if (s.lost == 0 && !s.lostUnknown) {
+            continue;
+        }
+        // The events read before the loss come before its EventsLost.
+        sendBatch(name, s);
+        sendLost(name, s);
     }
-    if (subscribers_.empty() && !options_.always) {
-        lostPending_ = 0;  // only held: nobody to tell
-        lostUnknown_ = false;
+}
+
+void Monitor::sendLost(const std::string& to, Subscription& s)
+{
+    if (s.lost == 0 && !s.lostUnknown) {
         return;
     }
     try {
-        signals_.eventsLost(lostUnknown_ ? 0 : lostPending_);
-        lostPending_ = 0;
-        lostUnknown_ = false;
+        signals_.eventsLost(to, s.lostUnknown ? 0 : s.lost);
+        s.lost = 0;
+        s.lostUnknown = false;
     } catch (const std::exception& e) {
         if (worthLogging(++lostSignalFailures_)) {
-            std::fprintf(stderr, "monitor: cannot emit EventsLost (will try again): %s\n", e.what());
+            std::fprintf(stderr, "monitor: cannot emit EventsLost for %s (will try again): %s\n", to.c_str(), e.what());
         }
     }
 }

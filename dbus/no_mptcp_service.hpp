@@ -43,6 +43,7 @@ private:
     std::tuple<uint32_t, uint32_t> GetLimits() override { refuse(); }
     void Subscribe() override { refuse(); }
     void Unsubscribe() override { refuse(); }
+    void SubscribeBatched(const std::map<std::string, sdbus::Variant>&) override { refuse(); }
     void ManageInterface(sdbus::Result<>&&, std::string, std::vector<std::string>,
                          std::map<std::string, sdbus::Variant>) override
     {

@@ -95,6 +95,11 @@ void PathManagerAdaptor::Unsubscribe()
     atBoundary("Unsubscribe", [&] { monitor_.unsubscribe(sender()); });
 }
 
+void PathManagerAdaptor::SubscribeBatched(const std::map<std::string, sdbus::Variant>& options)
+{
+    atBoundary("SubscribeBatched", [&] { monitor_.subscribeBatched(sender(), parseBatchOptions(options)); });
+}
+
 void PathManagerAdaptor::ManageInterface(sdbus::Result<>&& result, std::string interface,
                                          std::vector<std::string> flags, std::map<std::string, sdbus::Variant> options)
 {

@@ -36,6 +36,7 @@ private:
     std::tuple<uint32_t, uint32_t> GetLimits() override;
     void Subscribe() override;
     void Unsubscribe() override;
+    void SubscribeBatched(const std::map<std::string, sdbus::Variant>& options) override;
     void ManageInterface(sdbus::Result<>&& result, std::string interface, std::vector<std::string> flags,
                          std::map<std::string, sdbus::Variant> options) override;
     void ReleaseInterface(sdbus::Result<>&& result, std::string interface) override;

@@ -94,7 +94,14 @@ void PathManagerService::changeLimits(std::optional<std::uint32_t> subflows,
         changed.emplace_back("AddAddrAcceptedLimit");
     }
     if (!changed.empty()) {
-        notifier_.propertiesChanged(changed);
+        announcing_ = Limits{subflows.value_or(before.subflows), addAddrAccepted.value_or(before.addAddrAccepted)};
+        try {
+            notifier_.propertiesChanged(changed);
+        } catch (...) {
+            announcing_.reset();
+            throw;
+        }
+        announcing_.reset();
     }
 }
 
@@ -106,7 +113,7 @@ std::tuple<std::uint32_t, std::uint32_t> PathManagerService::getLimits()
 
 std::uint32_t PathManagerService::subflowsLimit()
 {
-    return pm_.getLimits().subflows;
+    return announcing_ ? announcing_->subflows : pm_.getLimits().subflows;
 }
 
 void PathManagerService::setSubflowsLimit(std::uint32_t value)
@@ -116,7 +123,7 @@ void PathManagerService::setSubflowsLimit(std::uint32_t value)
 
 std::uint32_t PathManagerService::addAddrAcceptedLimit()
 {
-    return pm_.getLimits().addAddrAccepted;
+    return announcing_ ? announcing_->addAddrAccepted : pm_.getLimits().addAddrAccepted;
 }
 
 void PathManagerService::setAddAddrAcceptedLimit(std::uint32_t value)

@@ -55,6 +55,10 @@ private:
     static EndpointStruct toStruct(const Endpoint& ep, const std::string& interface);
 
     PathManager& pm_;
+    // While PropertiesChanged for a limit is being emitted: the limits just
+    // written. The signal reads the properties' values back (the bus code
+    // calls the getters); they are these, without two more kernel reads.
+    std::optional<Limits> announcing_;
     MptcpEnabledSetting& enabled_;
     Notifier& notifier_;
 };

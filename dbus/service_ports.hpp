@@ -2,6 +2,8 @@
 // adaptor implements them with sd-bus, the unit tests with GoogleMock.
 #pragma once
 
+#include "batch_options.hpp"
+
 #include <sdbus-c++/Types.h>
 
 #include <map>
@@ -18,12 +20,13 @@ public:
     virtual void propertiesChanged(const std::vector<std::string>& names) = 0;
 };
 
-// The monitor half of the contract: Subscribe / Unsubscribe by the caller's
-// unique bus name.
+// The monitor half of the contract: Subscribe / SubscribeBatched /
+// Unsubscribe by the caller's unique bus name.
 class MonitorControl {
 public:
     virtual ~MonitorControl() = default;
     virtual void subscribe(const std::string& sender) = 0;
+    virtual void subscribeBatched(const std::string& sender, const BatchOptions& options) = 0;
     virtual void unsubscribe(const std::string& sender) = 0;
 };
 

@@ -41,7 +41,25 @@ IpAddress IpAddress::v4(const std::uint8_t (&b)[4])
 std::string IpAddress::toString() const
 {
     char buf[INET6_ADDRSTRLEN];
-    if (family != AF_INET && family != AF_INET6) {
+    if (family == AF_INET) {
+        // inet_ntop formats IPv4 through sprintf, about 1700 instructions an
+        // address; every listed endpoint and every event has one or two.
+        // Dotted decimal by hand is the same text for a tenth of that.
+        char* p = buf;
+        for (int i = 0; i < 4; ++i) {
+            const unsigned v = bytes[static_cast<std::size_t>(i)];
+            if (v >= 100) {
+                *p++ = static_cast<char>('0' + v / 100);
+            }
+            if (v >= 10) {
+                *p++ = static_cast<char>('0' + v / 10 % 10);
+            }
+            *p++ = static_cast<char>('0' + v % 10);
+            *p++ = '.';
+        }
+        return std::string(buf, static_cast<std::size_t>(p - buf - 1));
+    }
+    if (family != AF_INET6) {
         return {};
     }
     if (inet_ntop(family, bytes.data(), buf, sizeof buf) == nullptr) {

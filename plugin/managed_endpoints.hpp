@@ -137,7 +137,9 @@ private:
     std::uint32_t routeSeq_ = 0;
     std::string savedText_;  // what the state file holds: written only on change
     std::vector<std::string> lastNotes_;
-    alignas(4) std::array<std::uint8_t, rtnl::kReceiveBufferSize> buffer_{};
+    // Not zeroed: only what the kernel writes is read, and zeroing made all
+    // 32 KiB of it resident (it lives on the daemon's stack, in main).
+    alignas(4) std::array<std::uint8_t, rtnl::kReceiveBufferSize> buffer_;
 };
 
 }  // namespace mptcp

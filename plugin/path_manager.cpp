@@ -92,6 +92,26 @@ std::uint8_t PathManager::addEndpoint(const AddEndpointRequest& req)
     if (id != 0) {
         spec.id = id;
     }
+    if (id == 0) {
+        // The kernel's ACK does not say which id it chose. Send the id it
+        // would choose instead: the endpoint then has the id we return,
+        // without a dump of the table to learn it. A taken id (someone
+        // else changed the table) is EBUSY: then the kernel chooses after
+        // all, and the dump says what.
+        if (const auto predicted = client_.ids().predict()) {
+            spec.id = *predicted;
+            try {
+                client_.addAddr(spec);
+                return *predicted;
+            } catch (const KernelRefused& e) {
+                if (e.status().error != EBUSY) {
+                    throwTranslated(e, describe(address, req.port));
+                }
+                client_.ids().forget();
+                spec.id.reset();
+            }
+        }
+    }
     try {
         client_.addAddr(spec);
     } catch (const KernelRefused& e) {
@@ -100,10 +120,11 @@ std::uint8_t PathManager::addEndpoint(const AddEndpointRequest& req)
     if (id != 0) {
         return id;
     }
-    // The kernel does not say which id it chose; the address and port are
-    // unique in the table, so the entry that matches them exactly is ours.
+    // The address and port are unique in the table, so the entry that
+    // matches them exactly is ours.
     for (const Endpoint& ep : client_.dumpAddrs()) {
         if (ep.port == req.port && ep.address.sameAs(address)) {
+            client_.ids().chosen(ep.id);
             return ep.id;
         }
     }

@@ -100,7 +100,9 @@ void PmClient::addAddr(const genl::AddrSpec& spec)
 {
     auto b = begin(proto::CMD_ADD_ADDR, NLM_F_ACK);
     b.putAddr(proto::ATTR_ADDR, spec);
+    ids_.addTried();
     transact(b.bytes(), [](const nlmsghdr*) {});
+    ids_.added(spec.id);
 }
 
 void PmClient::delAddr(const genl::AddrSpec& spec)
@@ -108,6 +110,9 @@ void PmClient::delAddr(const genl::AddrSpec& spec)
     auto b = begin(proto::CMD_DEL_ADDR, NLM_F_ACK);
     b.putAddr(proto::ATTR_ADDR, spec);
     transact(b.bytes(), [](const nlmsghdr*) {});
+    if (spec.id && *spec.id != 0) {
+        ids_.deleted(*spec.id);  // id 0 with an address leaves the table as it was
+    }
 }
 
 Endpoint PmClient::getAddr(std::uint8_t id)
@@ -130,6 +135,7 @@ std::vector<Endpoint> PmClient::dumpAddrs()
     std::vector<Endpoint> eps;
     eps.reserve(proto::kMaxEndpoints);
     transact(b.bytes(), [&](const nlmsghdr* nlh) { eps.push_back(genl::parseEndpoint(nlh)); });
+    ids_.dumped(eps);
     return eps;
 }
 
@@ -137,6 +143,7 @@ void PmClient::flushAddrs()
 {
     auto b = begin(proto::CMD_FLUSH_ADDRS, NLM_F_ACK);
     transact(b.bytes(), [](const nlmsghdr*) {});
+    ids_.flushed();
 }
 
 void PmClient::setLimits(std::optional<std::uint32_t> subflows, std::optional<std::uint32_t> addAddrAccepted)

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "endpoint.hpp"
+#include "endpoint_ids.hpp"
 #include "genl_codec.hpp"
 #include "netlink_transport.hpp"
 #include "pm_error.hpp"
@@ -58,6 +59,9 @@ public:
     // The connection's local addresses (kernel 6.9+; older kernels ignore
     // the token and would list the endpoint table: the caller checks).
     std::vector<Endpoint> dumpAddrs(std::uint32_t token);
+    // The table's ids and the kernel's id cursor as this client's own
+    // requests left them (a prediction; see EndpointIds).
+    EndpointIds& ids() { return ids_; }
 
 private:
     using OnData = std::function<void(const nlmsghdr*)>;
@@ -69,8 +73,11 @@ private:
     NetlinkTransport& transport_;
     genl::FamilyInfo family_;
     std::uint32_t seq_ = 0;
+    EndpointIds ids_;
     alignas(4) std::array<std::uint8_t, genl::kRequestBufferSize> request_{};
-    alignas(4) std::array<std::uint8_t, genl::kReplyBufferSize> reply_{};
+    // Not zeroed: only what the kernel writes is ever read, and a 32 KiB
+    // memset would make every page of it resident for the daemon's life.
+    alignas(4) std::array<std::uint8_t, genl::kReplyBufferSize> reply_;
 };
 
 }  // namespace mptcp

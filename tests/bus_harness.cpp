@@ -759,6 +759,25 @@ void PathManagerClient::onEventsLost(const std::uint64_t& count)
     record(std::move(s));
 }
 
+void PathManagerClient::onEventBatch(
+    const std::vector<sdbus::Struct<std::string, std::uint32_t, std::map<std::string, sdbus::Variant>>>& events)
+{
+    std::size_t batch = 0;
+    {
+        std::lock_guard lock(mutex_);
+        batch = ++batches_;
+    }
+    for (const auto& event : events) {
+        RecordedSignal s;
+        s.member = std::get<0>(event);
+        s.token = std::get<1>(event);
+        s.info = std::get<2>(event);
+        s.batched = true;
+        s.batch = batch;
+        record(std::move(s));
+    }
+}
+
 void PathManagerClient::onPropertiesChanged(const std::string& interfaceName,
                                             const std::map<std::string, sdbus::Variant>& changedProperties,
                                             const std::vector<std::string>& invalidatedProperties)

@@ -114,6 +114,11 @@ struct RecordedSignal {
     std::uint32_t token = 0;
     std::map<std::string, sdbus::Variant> info;
     std::uint64_t lost = 0;
+    // An event that came inside an EventBatch (member is then the event's
+    // signal name), and the number of that batch among this client's
+    // EventBatch signals, counting from 1.
+    bool batched = false;
+    std::size_t batch = 0;
 };
 
 // The generated org.mptcp.PathManager proxy plus org.freedesktop.DBus.
@@ -159,6 +164,10 @@ private:
     void onListenerClosed(const std::map<std::string, sdbus::Variant>& info) override;
     void onUnknownEvent(const std::uint32_t& type, const std::map<std::string, sdbus::Variant>& info) override;
     void onEventsLost(const std::uint64_t& count) override;
+    // Each entry is recorded as one event, in the batch's order.
+    void onEventBatch(
+        const std::vector<sdbus::Struct<std::string, std::uint32_t, std::map<std::string, sdbus::Variant>>>& events)
+        override;
     void onPropertiesChanged(const std::string& interfaceName,
                              const std::map<std::string, sdbus::Variant>& changedProperties,
                              const std::vector<std::string>& invalidatedProperties) override;
@@ -166,6 +175,7 @@ private:
     mutable std::mutex mutex_;
     mutable std::condition_variable arrived_;
     std::vector<RecordedSignal> signals_;
+    std::size_t batches_ = 0;
 };
 
 // A connection of its own to the private bus (any address works with

@@ -12,6 +12,7 @@
 #include "mptcp_sockets.hpp"
 
 #include <fcntl.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sched.h>
@@ -26,6 +27,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -303,6 +305,48 @@ protected:
         EXPECT_EQ(infoOf<std::uint16_t>(between[0], "local-port"), port);
     }
 
+    // More events than the monitor lets through the bus at once, so that
+    // its pacing pauses and resumes; counted independently by mptcp-burst's
+    // own listener of the kernel's group. The caller has subscribed.
+    void expectBurstAccountedFor()
+    {
+        const char* burst = std::getenv("MPTCP_BURST");
+        ASSERT_NE(burst, nullptr) << "MPTCP_BURST is not set (run the test through `meson test`)";
+        const std::size_t from = pm().recorded().size();
+        const std::string out = inNamespace(std::string(burst) + " -n 300 -j 2 --count-events");
+        std::uint64_t kernelEvents = 0, counterDropped = 1;
+        {
+            std::istringstream words(out);
+            for (std::string w; words >> w;) {
+                if (w.rfind("events=", 0) == 0) {
+                    kernelEvents = std::stoull(w.substr(7));
+                } else if (w.rfind("dropped=", 0) == 0) {
+                    counterDropped = std::stoull(w.substr(8));
+                }
+            }
+        }
+        ASSERT_EQ(counterDropped, 0u) << "the independent count is incomplete: " << out;
+        ASSERT_GE(kernelEvents, 1800u) << out;
+
+        const auto signals = signalsUntilMarker(marker(), from);
+        std::uint64_t events = 0, lost = 0;
+        bool lostUnknown = false;
+        for (const auto& s : signals) {
+            if (s.member == "EventsLost") {
+                lost += s.lost;
+                lostUnknown |= s.lost == 0;
+            } else {
+                ++events;
+            }
+        }
+        --events;  // the marker's ListenerCreated
+        if (lostUnknown) {
+            EXPECT_LE(events, kernelEvents);
+        } else {
+            EXPECT_EQ(events + lost, kernelEvents) << out << "; signals " << events << ", EventsLost " << lost;
+        }
+    }
+
     std::vector<RecordedSignal> named(const std::string& member)
     {
         std::vector<RecordedSignal> out;
@@ -513,45 +557,8 @@ TEST_F(BusMonitorTest, SameEventsAsIpMptcpMonitor)
 
 TEST_F(BusMonitorTest, BurstArrivesWholeOrEventsLostAccountsForTheRest)
 {
-    // More events than the monitor lets through the bus at once, so that
-    // its pacing pauses and resumes; counted independently by mptcp-burst's
-    // own listener of the kernel's group.
-    const char* burst = std::getenv("MPTCP_BURST");
-    ASSERT_NE(burst, nullptr) << "MPTCP_BURST is not set (run the test through `meson test`)";
     pm().Subscribe();
-    const std::size_t from = pm().recorded().size();
-    const std::string out = inNamespace(std::string(burst) + " -n 300 -j 2 --count-events");
-    std::uint64_t kernelEvents = 0, counterDropped = 1;
-    {
-        std::istringstream words(out);
-        for (std::string w; words >> w;) {
-            if (w.rfind("events=", 0) == 0) {
-                kernelEvents = std::stoull(w.substr(7));
-            } else if (w.rfind("dropped=", 0) == 0) {
-                counterDropped = std::stoull(w.substr(8));
-            }
-        }
-    }
-    ASSERT_EQ(counterDropped, 0u) << "the independent count is incomplete: " << out;
-    ASSERT_GE(kernelEvents, 1800u) << out;
-
-    const auto signals = signalsUntilMarker(marker(), from);
-    std::uint64_t events = 0, lost = 0;
-    bool lostUnknown = false;
-    for (const auto& s : signals) {
-        if (s.member == "EventsLost") {
-            lost += s.lost;
-            lostUnknown |= s.lost == 0;
-        } else {
-            ++events;
-        }
-    }
-    --events;  // the marker's ListenerCreated
-    if (lostUnknown) {
-        EXPECT_LE(events, kernelEvents);
-    } else {
-        EXPECT_EQ(events + lost, kernelEvents) << out << "; signals " << events << ", EventsLost " << lost;
-    }
+    expectBurstAccountedFor();
 }
 
 // -------------------------------------------------------- subscription rules
@@ -577,8 +584,10 @@ TEST_F(BusMonitorTest, SignalsStopWhenTheLastSubscriberLeavesTheBus)
     auto other = std::make_unique<BusClient>(bus_.busAddress());
     const std::string otherName = other->connection().getUniqueName();
     other->pm().Subscribe();
-    signalsUntilMarker(marker());  // flowing, to everyone who listens
-    other.reset();                 // gone from the bus, without Unsubscribe
+    marker();
+    ASSERT_TRUE(other->pm().waitForCount("ListenerClosed", 1)) << "flowing, to the subscriber";
+    EXPECT_EQ(monitorSignalCount(), 0u) << "and to nobody else";
+    other.reset();  // gone from the bus, without Unsubscribe
 
     // The bus has told the daemon once the name has no owner; the daemon
     // has acted on it once it answers a call made after that.
@@ -593,6 +602,174 @@ TEST_F(BusMonitorTest, SignalsStopWhenTheLastSubscriberLeavesTheBus)
     }
     pm().GetLimits();
 
+    expectConnectionUnheard();
+}
+
+// ------------------------------------------------- unicast, not broadcast
+
+// A second connection to the bus that subscribes to nothing but adds a
+// plain (not eavesdropping) match rule for every signal of the service's
+// interface, and records the members it receives.
+class Bystander {
+public:
+    explicit Bystander(const std::string& busAddress)
+        : connection_(sdbus::createSessionBusConnectionWithAddress(busAddress))
+    {
+        match_ = connection_->addMatch("type='signal',interface='org.mptcp.PathManager'", [this](sdbus::Message& m) {
+            std::lock_guard lock(mutex_);
+            members_.push_back(m.getMemberName());
+        });
+        connection_->enterEventLoopAsync();
+    }
+    ~Bystander()
+    {
+        connection_->leaveEventLoop();
+        match_.reset();
+    }
+    std::vector<std::string> members() const
+    {
+        std::lock_guard lock(mutex_);
+        return members_;
+    }
+    bool waitFor(const std::string& member) const
+    {
+        const auto deadline = Clock::now() + kEventTimeout;
+        while (Clock::now() < deadline) {
+            const auto all = members();
+            if (std::find(all.begin(), all.end(), member) != all.end()) {
+                return true;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return false;
+    }
+
+private:
+    std::unique_ptr<sdbus::IConnection> connection_;
+    sdbus::Slot match_;
+    mutable std::mutex mutex_;
+    std::vector<std::string> members_;
+};
+
+TEST_F(BusMonitorTest, APeerThatDidNotSubscribeGetsNoEventSignalsWhateverItsMatchRules)
+{
+    Bystander bystander(bus_.busAddress());
+    pm().Subscribe();
+    {
+        MptcpListener l = listen();
+        MptcpConnection c = connect(l);
+    }
+    const auto seen = signalsUntilMarker(marker());
+    ASSERT_GE(seen.size(), 6u) << "the subscriber saw the connection: " << describe(seen);
+    pm().SubscribeBatched({});
+    signalsUntilMarker(marker(), pm().recorded().size());
+
+    // EndpointsChanged stays broadcast, and the daemon sends it after every
+    // event signal above on its one ordered connection: once the bystander
+    // has it, it would have had those too.
+    pm().AddEndpoint("127.0.0.9", 0, "", 0, {"signal"});
+    ASSERT_TRUE(bystander.waitFor("EndpointsChanged"));
+    EXPECT_THAT(bystander.members(), ::testing::ElementsAre("EndpointsChanged"));
+}
+
+// ------------------------------------------------------------------ batches
+
+TEST_F(BusMonitorTest, BatchedSubscriberGetsTheSameEventsInTheSameOrderInBatches)
+{
+    // A per-event subscriber beside it, on a connection of its own.
+    BusClient perEvent(bus_.busAddress());
+    perEvent.pm().Subscribe();
+    pm().SubscribeBatched(
+        {{"max-events", sdbus::Variant(std::uint32_t{4})}, {"max-delay-ms", sdbus::Variant(std::uint32_t{20})}});
+    {
+        MptcpListener l = listen();
+        for (int i = 0; i < 3; ++i) {
+            MptcpConnection c = connect(l);
+        }
+    }
+    const std::uint16_t port = marker();
+    const auto batched = signalsUntilMarker(port);
+    ASSERT_GE(batched.size(), 19u) << "3 connections, both sides, and a listener: " << describe(batched);
+
+    // The per-event subscriber's signals up to the same marker.
+    std::vector<RecordedSignal> single;
+    const auto deadline = Clock::now() + kEventTimeout;
+    for (bool done = false; !done;) {
+        ASSERT_LT(Clock::now(), deadline) << "the per-event subscriber did not get the marker";
+        single.clear();
+        for (const auto& s : perEvent.pm().recorded()) {
+            if (s.member == "ListenerClosed" && has(s, "local-port") &&
+                s.info.at("local-port").get<std::uint16_t>() == port) {
+                done = true;
+                break;
+            }
+            if (isMonitorSignal(s)) {
+                single.push_back(s);
+            }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+
+    ASSERT_EQ(batched.size(), single.size()) << "batched:\n" << describe(batched) << "per event:\n" << describe(single);
+    std::map<std::size_t, std::size_t> perBatch;
+    for (std::size_t i = 0; i < batched.size(); ++i) {
+        const auto& b = batched[i];
+        const auto& s = single[i];
+        EXPECT_TRUE(b.batched) << b.member << " came as a signal of its own";
+        EXPECT_FALSE(s.batched);
+        EXPECT_EQ(b.member, s.member) << "event " << i;
+        EXPECT_EQ(b.token, s.token) << "event " << i;
+        std::set<std::string> bKeys, sKeys;
+        for (const auto& [k, v] : b.info) {
+            bKeys.insert(k + ":" + v.peekValueType());
+        }
+        for (const auto& [k, v] : s.info) {
+            sKeys.insert(k + ":" + v.peekValueType());
+        }
+        EXPECT_EQ(bKeys, sKeys) << "event " << i << " " << b.member;
+        if (has(b, "local-port") && has(s, "local-port")) {
+            EXPECT_EQ(infoOf<std::uint16_t>(b, "local-port"), infoOf<std::uint16_t>(s, "local-port"));
+        }
+        ++perBatch[b.batch];
+    }
+    for (const auto& [batch, events] : perBatch) {
+        EXPECT_LE(events, 4u) << "batch " << batch << " exceeds max-events";
+    }
+    EXPECT_GE(perBatch.size(), batched.size() / 4);
+}
+
+TEST_F(BusMonitorTest, BatchedBurstArrivesWholeOrEventsLostAccountsForTheRest)
+{
+    pm().SubscribeBatched({});
+    expectBurstAccountedFor();
+}
+
+TEST_F(BusMonitorTest, UnsubscribeEndsABatchedSubscription)
+{
+    pm().SubscribeBatched({{"max-delay-ms", sdbus::Variant(std::uint32_t{0})}});
+    signalsUntilMarker(marker());
+    pm().Unsubscribe();
+    expectConnectionUnheard();
+}
+
+TEST_F(BusMonitorTest, BadBatchOptionsAreInvalidArgsNamingTheOption)
+{
+    const std::vector<std::pair<std::map<std::string, sdbus::Variant>, std::string>> cases = {
+        {{{"max-events", sdbus::Variant(std::uint32_t{0})}}, "max-events"},
+        {{{"max-events", sdbus::Variant(std::string("many"))}}, "max-events"},
+        {{{"max-delay-ms", sdbus::Variant(std::int32_t{-1})}}, "max-delay-ms"},
+        {{{"max-delay", sdbus::Variant(std::uint32_t{5})}}, "max-delay"},
+    };
+    for (const auto& [options, named] : cases) {
+        try {
+            pm().SubscribeBatched(options);
+            ADD_FAILURE() << "accepted an option " << named;
+        } catch (const sdbus::Error& e) {
+            EXPECT_EQ(e.getName(), "org.freedesktop.DBus.Error.InvalidArgs");
+            EXPECT_THAT(e.getMessage(), ::testing::HasSubstr(named));
+        }
+    }
+    // Nobody was subscribed by them.
     expectConnectionUnheard();
 }
 

@@ -227,7 +227,7 @@ TEST_F(DbusArgumentFuzzTest, ThousandsOfHostileCallsAllAnsweredAndTheTableMatche
     bool enabled = pm().Enabled();
     static const char* kMembers[] = {"AddEndpoint",  "DeleteEndpoint", "ChangeEndpoint",  "GetEndpoint",
                                      "SetLimits",    "GetLimits",      "ManageInterface", "ReleaseInterface",
-                                     "NoSuchMember", "ListEndpoints"};
+                                     "NoSuchMember", "ListEndpoints",  "SubscribeBatched"};
     static const char* kProperties[] = {"SubflowsLimit", "AddAddrAcceptedLimit", "Enabled", "Version", "Nope"};
 
     for (int i = 0; i < kCalls && !HasFatalFailure(); ++i) {

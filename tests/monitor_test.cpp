@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -93,28 +94,78 @@ public:
     std::optional<std::uint64_t> drops = 0;
 };
 
-// What went out on the bus, one line per signal: "CREATED 7" (type name
-// and token), "LOST 5".
+std::string line(const PmEvent& e)
+{
+    return "type" + std::to_string(e.type) + " " + std::to_string(e.token.value_or(0));
+}
+
+// What went out on the bus, one line per signal: "type3 7" (type and
+// token), "LOST 5", "BATCH[type3 1,type3 2]"; in `sent` for everyone,
+// and in `sentTo` prefixed with the destination.
 class RecordingSignals : public EventSignals {
 public:
-    void event(const PmEvent& e) override
+    void event(const std::string& to, const PmEvent& e) override
     {
         if (failNext) {
             failNext = false;
             throw std::runtime_error("bus refused the signal");
         }
-        sent.push_back("type" + std::to_string(e.type) + " " + std::to_string(e.token.value_or(0)));
+        push(to, line(e));
         if (backlogAfter && --*backlogAfter == 0) {
             backlog = true;
         }
     }
-    void eventsLost(std::uint64_t count) override { sent.push_back("LOST " + std::to_string(count)); }
+    void addToBatch(const std::string& to, const PmEvent& e) override
+    {
+        if (failNext) {
+            failNext = false;
+            open.erase(to);
+            throw std::runtime_error("bus refused the batch");
+        }
+        open[to].push_back(line(e));
+    }
+    void sendBatch(const std::string& to) override
+    {
+        const auto it = open.find(to);
+        if (it == open.end()) {
+            return;
+        }
+        std::string text = "BATCH[";
+        for (std::size_t i = 0; i < it->second.size(); ++i) {
+            text += (i > 0 ? "," : "") + it->second[i];
+        }
+        open.erase(it);
+        push(to, text + "]");
+    }
+    void dropBatch(const std::string& to) override { open.erase(to); }
+    void eventsLost(const std::string& to, std::uint64_t count) override { push(to, "LOST " + std::to_string(count)); }
     bool backlogged() override { return backlog; }
 
     std::vector<std::string> sent;
+    std::vector<std::string> sentTo;
+    std::map<std::string, std::vector<std::string>> open;  // batches being filled
     bool backlog = false;
     std::optional<int> backlogAfter;  // become backlogged after this many events
     bool failNext = false;
+
+private:
+    void push(const std::string& to, const std::string& text)
+    {
+        sent.push_back(text);
+        sentTo.push_back(to + " " + text);
+    }
+};
+
+// A clock that moves only when told, and the alarm it was last set to.
+class FakeTimer : public BatchTimer {
+public:
+    Clock::time_point now() override { return time; }
+    void arm(Clock::time_point when) override { armedAt = when; }
+    void advance(std::chrono::milliseconds by) { time += by; }
+    bool due() const { return armedAt && *armedAt <= time; }
+
+    Clock::time_point time{std::chrono::seconds(1000)};
+    std::optional<Clock::time_point> armedAt;
 };
 
 std::string closed(std::uint32_t token)
@@ -235,18 +286,36 @@ TEST_F(MonitorTest, WithoutTheEventsGroupSubscribeIsNotSupported)
     EXPECT_EQ(monitor.subscriberCount(), 0u);
 }
 
-TEST_F(MonitorTest, AlwaysMonitorJoinsAtOnceAndNeverLeaves)
+TEST_F(MonitorTest, AlwaysMonitorJoinsAtOnceAndNeverLeavesButSendsOnlyToSubscribers)
 {
     Monitor monitor = makeMonitor({.always = true});
     EXPECT_TRUE(source_.joined);
     source_.send(testing::closedEvent(4));
     monitor.onReadable();
-    EXPECT_THAT(signals_.sent, ElementsAre(closed(4)));
+    EXPECT_THAT(signals_.sent, IsEmpty()) << "nobody subscribed: no signal, not even a broadcast";
+    EXPECT_TRUE(source_.queue.empty()) << "read all the same, so that the kernel's queue never fills";
     monitor.subscribe(":1.7");
+    source_.send(testing::closedEvent(5));
+    monitor.onReadable();
+    EXPECT_THAT(signals_.sentTo, ElementsAre(":1.7 " + closed(5)));
     monitor.unsubscribe(":1.7");
     monitor.peerVanished(":1.7");
     EXPECT_TRUE(source_.joined);
     EXPECT_EQ(source_.leaves, 0);
+}
+
+TEST_F(MonitorTest, EverySubscriberGetsEachEventAddressedToItAndNobodyElseDoes)
+{
+    Monitor monitor = makeMonitor();
+    monitor.subscribe(":1.7");
+    monitor.subscribe(":1.8");
+    source_.send(testing::closedEvent(1));
+    monitor.onReadable();
+    EXPECT_THAT(signals_.sentTo, ElementsAre(":1.7 " + closed(1), ":1.8 " + closed(1)));
+    monitor.unsubscribe(":1.7");
+    source_.send(testing::closedEvent(2));
+    monitor.onReadable();
+    EXPECT_THAT(signals_.sentTo, ElementsAre(":1.7 " + closed(1), ":1.8 " + closed(1), ":1.8 " + closed(2)));
 }
 
 TEST_F(MonitorTest, EventsQueuedBeforeLeavingAreNotNewsToTheNextSubscriber)
@@ -388,7 +457,193 @@ TEST_F(MonitorTest, SignalTheBusRefusedCountsAsLost)
     source_.send(testing::closedEvent(1));
     source_.send(testing::closedEvent(2));
     monitor.onReadable();
-    EXPECT_THAT(signals_.sent, ElementsAre(closed(2), "LOST 1"));
+    EXPECT_THAT(signals_.sent, ElementsAre("LOST 1", closed(2))) << "the gap in its place";
+}
+
+// ------------------------------------------------------------ batches
+
+class BatchedMonitorTest : public MonitorTest {
+protected:
+    Monitor makeBatchedMonitor() { return makeMonitor({.timer = &timer_}); }
+    void sendClosed(std::uint32_t from, std::uint32_t to)
+    {
+        for (std::uint32_t t = from; t <= to; ++t) {
+            source_.send(testing::closedEvent(t));
+        }
+    }
+    static std::string batch(std::uint32_t from, std::uint32_t to)
+    {
+        std::string text = "BATCH[";
+        for (std::uint32_t t = from; t <= to; ++t) {
+            text += (t > from ? "," : "") + closed(t);
+        }
+        return text + "]";
+    }
+
+    FakeTimer timer_;
+};
+
+TEST_F(BatchedMonitorTest, FullBatchesGoAtOnceInKernelOrder)
+{
+    Monitor monitor = makeBatchedMonitor();
+    monitor.subscribeBatched(":1.7", {.maxEvents = 3, .maxDelayMs = 50});
+    EXPECT_TRUE(source_.joined);
+    sendClosed(1, 7);
+    monitor.onReadable();
+    EXPECT_THAT(signals_.sentTo, ElementsAre(":1.7 " + batch(1, 3), ":1.7 " + batch(4, 6)));
+    EXPECT_THAT(signals_.open[":1.7"], ElementsAre(closed(7))) << "the seventh waits for more, or for its time";
+}
+
+TEST_F(BatchedMonitorTest, ABatchWaitsAtMostMaxDelayFromItsFirstEvent)
+{
+    Monitor monitor = makeBatchedMonitor();
+    monitor.subscribeBatched(":1.7", {.maxEvents = 100, .maxDelayMs = 50});
+    sendClosed(1, 1);
+    monitor.onReadable();
+    ASSERT_TRUE(timer_.armedAt.has_value());
+    EXPECT_EQ(*timer_.armedAt, timer_.time + std::chrono::milliseconds(50));
+    timer_.advance(std::chrono::milliseconds(30));
+    sendClosed(2, 2);
+    monitor.onReadable();
+    EXPECT_THAT(signals_.sent, IsEmpty());
+    timer_.advance(std::chrono::milliseconds(20));
+    ASSERT_TRUE(timer_.due());
+    monitor.onTimer();
+    EXPECT_THAT(signals_.sent, ElementsAre(batch(1, 2)));
+    // The next batch's clock starts at its own first event.
+    timer_.advance(std::chrono::milliseconds(5));
+    sendClosed(3, 3);
+    monitor.onReadable();
+    EXPECT_EQ(*timer_.armedAt, timer_.time + std::chrono::milliseconds(50));
+}
+
+TEST_F(BatchedMonitorTest, MaxDelayZeroSendsWhatAWakeupReadAtItsEnd)
+{
+    Monitor monitor = makeBatchedMonitor();
+    monitor.subscribeBatched(":1.7", {.maxEvents = 100, .maxDelayMs = 0});
+    sendClosed(1, 4);
+    monitor.onReadable();
+    EXPECT_THAT(signals_.sent, ElementsAre(batch(1, 4)));
+    EXPECT_FALSE(timer_.armedAt.has_value());
+}
+
+TEST_F(BatchedMonitorTest, EventsLostKeepsItsPlaceInTheStream)
+{
+    Monitor monitor = makeBatchedMonitor();
+    monitor.subscribeBatched(":1.7", {.maxEvents = 100, .maxDelayMs = 50});
+    sendClosed(1, 2);
+    source_.drop(5);
+    monitor.onReadable();
+    EXPECT_THAT(signals_.sent, ElementsAre(batch(1, 2), "LOST 5")) << "the events read before the drop, then the gap";
+    sendClosed(3, 3);
+    monitor.onReadable();
+    timer_.advance(std::chrono::milliseconds(50));
+    monitor.onTimer();
+    EXPECT_THAT(signals_.sent, ElementsAre(batch(1, 2), "LOST 5", batch(3, 3)));
+}
+
+TEST_F(BatchedMonitorTest, BatchedAndPerEventSubscribersEachGetTheirKind)
+{
+    Monitor monitor = makeBatchedMonitor();
+    monitor.subscribeBatched(":1.7", {.maxEvents = 2, .maxDelayMs = 50});
+    monitor.subscribe(":1.8");
+    sendClosed(1, 2);
+    monitor.onReadable();
+    EXPECT_THAT(signals_.sentTo, ElementsAre(":1.8 " + closed(1), ":1.7 " + batch(1, 2), ":1.8 " + closed(2)));
+}
+
+TEST_F(BatchedMonitorTest, ChangingTheKindSendsWhatTheBatchHeldAndUnsubscribeDropsIt)
+{
+    Monitor monitor = makeBatchedMonitor();
+    monitor.subscribeBatched(":1.7", {.maxEvents = 100, .maxDelayMs = 50});
+    sendClosed(1, 2);
+    monitor.onReadable();
+    monitor.subscribe(":1.7");  // per-event from now on
+    EXPECT_THAT(signals_.sent, ElementsAre(batch(1, 2)));
+    sendClosed(3, 3);
+    monitor.onReadable();
+    EXPECT_THAT(signals_.sent, ElementsAre(batch(1, 2), closed(3)));
+    EXPECT_EQ(monitor.subscriberCount(), 1u);
+
+    monitor.subscribeBatched(":1.7", {.maxEvents = 100, .maxDelayMs = 50});
+    sendClosed(4, 4);
+    monitor.onReadable();
+    monitor.unsubscribe(":1.7");
+    EXPECT_TRUE(signals_.open.empty()) << "an Unsubscribe ends the batch unsent";
+    EXPECT_FALSE(source_.joined) << "Unsubscribe ends a batched subscription too";
+    timer_.advance(std::chrono::milliseconds(50));
+    monitor.onTimer();
+    EXPECT_THAT(signals_.sent, ElementsAre(batch(1, 2), closed(3)));
+}
+
+TEST_F(BatchedMonitorTest, AllOpenBatchesGoWhenTogetherTheyHoldTheBudget)
+{
+    // However large the batches subscribers ask for, and however many of
+    // them there are, the daemon holds at most batchBudget events.
+    Monitor monitor = makeMonitor({.timer = &timer_, .batchBudget = 5});
+    monitor.subscribeBatched(":1.7", {.maxEvents = 65536, .maxDelayMs = 60000});
+    monitor.subscribeBatched(":1.8", {.maxEvents = 65536, .maxDelayMs = 60000});
+    sendClosed(1, 3);
+    monitor.onReadable();
+    // 1 and 2 for both make 4; 3 for :1.7 makes 5: everything goes.
+    EXPECT_THAT(signals_.sentTo, ElementsAre(":1.7 " + batch(1, 3), ":1.8 " + batch(1, 2)));
+    EXPECT_THAT(signals_.open[":1.8"], ElementsAre(closed(3)));
+    monitor.unsubscribe(":1.8");  // its open batch leaves the budget too
+    sendClosed(4, 7);
+    monitor.onReadable();
+    EXPECT_EQ(signals_.sentTo.size(), 2u) << "4 events held: below the budget";
+    sendClosed(8, 8);
+    monitor.onReadable();
+    EXPECT_THAT(signals_.sentTo, ElementsAre(":1.7 " + batch(1, 3), ":1.8 " + batch(1, 2), ":1.7 " + batch(4, 8)));
+}
+
+TEST_F(BatchedMonitorTest, ABatchTheBusRefusedCountsAsLost)
+{
+    Monitor monitor = makeMonitor({.batch = 2, .timer = &timer_});
+    monitor.subscribeBatched(":1.7", {.maxEvents = 100, .maxDelayMs = 50});
+    sendClosed(1, 4);
+    monitor.onReadable();  // 1 and 2 in the batch
+    signals_.failNext = true;
+    monitor.onReadable();  // 3 cannot be added, and takes 1 and 2 along; 4 starts a new batch
+    EXPECT_THAT(signals_.sent, ElementsAre("LOST 3"));
+    timer_.advance(std::chrono::milliseconds(50));
+    monitor.onTimer();
+    EXPECT_THAT(signals_.sent, ElementsAre("LOST 3", batch(4, 4)));
+}
+
+// ------------------------------------------------------- batch options
+
+std::string invalidArgsMessage(const std::map<std::string, sdbus::Variant>& options)
+{
+    try {
+        parseBatchOptions(options);
+    } catch (const PmError& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::InvalidArgs);
+        return e.what();
+    }
+    ADD_FAILURE() << "accepted";
+    return "";
+}
+
+TEST(BatchOptionsTest, DefaultsAndValues)
+{
+    EXPECT_EQ(parseBatchOptions({}), (BatchOptions{.maxEvents = 256, .maxDelayMs = 50}));
+    EXPECT_EQ(parseBatchOptions({{"max-events", sdbus::Variant(std::uint32_t{1})},
+                                 {"max-delay-ms", sdbus::Variant(std::uint32_t{0})}}),
+              (BatchOptions{.maxEvents = 1, .maxDelayMs = 0}));
+}
+
+TEST(BatchOptionsTest, BadOptionsAreInvalidArgsNamingTheOption)
+{
+    EXPECT_THAT(invalidArgsMessage({{"max-events", sdbus::Variant(std::uint32_t{0})}}), HasSubstr("max-events"));
+    EXPECT_THAT(invalidArgsMessage({{"max-events", sdbus::Variant(std::uint32_t{70000})}}), HasSubstr("max-events"));
+    EXPECT_THAT(invalidArgsMessage({{"max-events", sdbus::Variant(std::int32_t{5})}}),
+                AllOf(HasSubstr("max-events"), HasSubstr("type u")));
+    EXPECT_THAT(invalidArgsMessage({{"max-delay-ms", sdbus::Variant(std::string("50"))}}), HasSubstr("max-delay-ms"));
+    EXPECT_THAT(invalidArgsMessage({{"max-delay-ms", sdbus::Variant(std::uint32_t{60001})}}),
+                HasSubstr("max-delay-ms"));
+    EXPECT_THAT(invalidArgsMessage({{"max-event", sdbus::Variant(std::uint32_t{5})}}),
+                AllOf(HasSubstr("unknown option max-event"), HasSubstr("max-events")));
 }
 
 }  // namespace

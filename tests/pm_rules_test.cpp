@@ -4,6 +4,7 @@
 #include "pm_error.hpp"
 #include "pm_protocol.hpp"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -105,6 +106,17 @@ TEST(FlagNames, FollowTheContractsOrderAndShowUnknownBitsInHex)
     EXPECT_EQ(flagNames(0x3f), (Names{"signal", "subflow", "backup", "fullmesh", "laminar", "implicit"}));
     EXPECT_EQ(flagNames(0), Names{});
     EXPECT_EQ(flagNames(0x80000040u | proto::FLAG_BACKUP), (Names{"backup", "0x40", "0x80000000"}));
+}
+
+TEST(IpAddress, Ipv4TextIsInetNtopsForEveryOctetValue)
+{
+    for (unsigned v = 0; v < 256; ++v) {
+        const std::uint8_t b[4] = {static_cast<std::uint8_t>(v), static_cast<std::uint8_t>(255 - v),
+                                   static_cast<std::uint8_t>(v / 2), static_cast<std::uint8_t>(v % 10)};
+        char expected[INET_ADDRSTRLEN];
+        ASSERT_NE(inet_ntop(AF_INET, b, expected, sizeof expected), nullptr);
+        EXPECT_EQ(IpAddress::v4(b).toString(), expected);
+    }
 }
 
 TEST(IpAddress, MappedEqualsPlainInBothDirections)

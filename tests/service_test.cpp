@@ -5,6 +5,7 @@
 #include "fake_kernel.hpp"
 #include "path_manager_service.hpp"
 #include "pm_client.hpp"
+#include "pm_protocol.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -109,6 +110,60 @@ TEST_F(ServiceTest, AddReturnsTheChosenIdAndAnnouncesTheChange)
                 ElementsAre("1 10.0.0.1 subflow", "2 2001:db8::2 dev eth0 subflow backup", "255 10.0.0.3 laminar"));
 }
 
+// AddEndpoint with id 0 sends the id the kernel would choose (kept from the
+// client's own requests), so that no dump is needed to learn it; the ids
+// are the kernel's own, cursor rules included (the fake kernel has them).
+TEST_F(ServiceTest, IdZeroGetsTheKernelsChoiceWithoutADumpOnceTheCursorIsKnown)
+{
+    EXPECT_CALL(notifier_, endpointsChanged()).Times(::testing::AnyNumber());
+    auto dumps = [&] { return kernel_.requestCount(proto::CMD_GET_ADDR); };
+    EXPECT_EQ(service_.addEndpoint("10.0.0.1", 0, "", 0, {}), 1u);
+    const std::size_t afterFirst = dumps();
+    EXPECT_EQ(afterFirst, 1u) << "the first one is learned from a dump";
+    EXPECT_EQ(service_.addEndpoint("10.0.0.2", 0, "", 0, {}), 2u);
+    EXPECT_EQ(service_.addEndpoint("10.0.0.3", 0, "", 0, {}), 3u);
+    service_.deleteEndpoint(3, "");
+    EXPECT_EQ(service_.addEndpoint("10.0.0.4", 0, "", 0, {}), 3u) << "a deleted id at the cursor is reused";
+    service_.deleteEndpoint(1, "");
+    EXPECT_EQ(service_.addEndpoint("10.0.0.5", 0, "", 0, {}), 4u) << "one below the cursor is not";
+    EXPECT_EQ(service_.addEndpoint("10.0.0.6", 0, "", 50, {}), 50u);
+    service_.deleteEndpoint(50, "");
+    EXPECT_EQ(service_.addEndpoint("10.0.0.7", 0, "", 0, {}), 50u);
+    EXPECT_EQ(service_.addEndpoint("10.0.0.8", 0, "", 0, {}), 51u);
+    service_.flushEndpoints();
+    EXPECT_EQ(service_.addEndpoint("10.0.0.9", 0, "", 0, {}), 1u) << "a flush resets the cursor";
+    EXPECT_EQ(dumps(), afterFirst) << "no dump after the first";
+    EXPECT_EQ(kernel_.nextId(), 1u);
+}
+
+TEST_F(ServiceTest, IdZeroIsStillTheEndpointsIdWhenSomeoneElseTookThePredictedOne)
+{
+    EXPECT_CALL(notifier_, endpointsChanged()).Times(::testing::AnyNumber());
+    EXPECT_EQ(service_.addEndpoint("10.0.0.1", 0, "", 0, {}), 1u);
+    // `ip mptcp endpoint add 10.0.0.2` from another program: id 2.
+    PmClient ip(kernel_);
+    genl::AddrSpec other;
+    other.address = IpAddress::parse("10.0.0.2");
+    ip.addAddr(other);
+    const std::uint32_t id = service_.addEndpoint("10.0.0.3", 0, "", 0, {});
+    EXPECT_EQ(id, 3u) << "the kernel's choice after all";
+    EXPECT_THAT(listed(), ElementsAre("1 10.0.0.1", "2 10.0.0.2", "3 10.0.0.3"));
+    EXPECT_EQ(service_.addEndpoint("10.0.0.4", 0, "", 0, {}), 4u);
+}
+
+TEST_F(ServiceTest, IdZeroErrorsAreTheKernelsAndNameNoIdWeChose)
+{
+    EXPECT_CALL(notifier_, endpointsChanged()).Times(::testing::AnyNumber());
+    service_.addEndpoint("10.0.0.1", 0, "", 0, {});
+    const PmError dup = refusal([&] { service_.addEndpoint("10.0.0.1", 0, "", 0, {}); });
+    EXPECT_EQ(dup.kind(), ErrorKind::Exists);
+    EXPECT_THAT(dup.what(), ::testing::Not(HasSubstr(" id 2")));
+    for (int i = 2; i <= 8; ++i) {
+        service_.addEndpoint("10.0.1." + std::to_string(i), 0, "", 0, {});
+    }
+    EXPECT_EQ(refusal([&] { service_.addEndpoint("10.0.2.1", 0, "", 0, {}); }).kind(), ErrorKind::LimitReached);
+}
+
 TEST_F(ServiceTest, ARefusedAddChangesNothingAndAnnouncesNothing)
 {
     EXPECT_CALL(notifier_, endpointsChanged()).Times(1);
@@ -189,6 +244,26 @@ TEST_F(ServiceTest, SetLimitsAnnouncesOnlyWhatChanged)
     service_.setSubflowsLimit(8);
     EXPECT_EQ(service_.subflowsLimit(), 8u);
     EXPECT_EQ(service_.addAddrAcceptedLimit(), 4u);
+}
+
+TEST_F(ServiceTest, PropertiesChangedReadsTheWrittenLimitsWithoutAskingTheKernelAgain)
+{
+    // The bus code fills PropertiesChanged by calling the getters.
+    std::uint32_t seenSubflows = 0, seenAccepted = 0;
+    EXPECT_CALL(notifier_, propertiesChanged(ElementsAre("SubflowsLimit", "AddAddrAcceptedLimit")))
+        .WillOnce([&](const std::vector<std::string>&) {
+            seenSubflows = service_.subflowsLimit();
+            seenAccepted = service_.addAddrAcceptedLimit();
+        });
+    const std::size_t reads = kernel_.requestCount(proto::CMD_GET_LIMITS);
+    service_.setLimits(3, 5);
+    EXPECT_EQ(seenSubflows, 3u);
+    EXPECT_EQ(seenAccepted, 5u);
+    EXPECT_EQ(kernel_.requestCount(proto::CMD_GET_LIMITS), reads + 1) << "only the read before the write";
+    // Outside an announcement the getters read the kernel, whoever changed it.
+    PmClient ip(kernel_);
+    ip.setLimits(1, std::nullopt);
+    EXPECT_EQ(service_.subflowsLimit(), 1u);
 }
 
 TEST_F(ServiceTest, EnabledReadsAndWritesTheSysctl)

@@ -162,8 +162,11 @@ public:
 
 class CountingSignals : public EventSignals {
 public:
-    void event(const PmEvent&) override { ++events; }
-    void eventsLost(std::uint64_t) override { ++lost; }
+    void event(const std::string&, const PmEvent&) override { ++events; }
+    void addToBatch(const std::string&, const PmEvent&) override { ++events; }
+    void sendBatch(const std::string&) override {}
+    void dropBatch(const std::string&) override {}
+    void eventsLost(const std::string&, std::uint64_t) override { ++lost; }
     bool backlogged() override { return false; }
     int events = 0;
     int lost = 0;

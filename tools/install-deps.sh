@@ -30,6 +30,9 @@ PACKAGES=(
     clang libclang-rt-14-dev
     # formatting check
     clang-format
+    # bench/callgrind-calls.sh: instructions per call (python3-dbus comes
+    # with python3-dbusmock above)
+    valgrind
 )
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }

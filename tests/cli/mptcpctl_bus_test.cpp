@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -240,6 +241,66 @@ TEST_F(MptcpctlOnTheBus, MonitorLinesCarryIpsTokensAddressesAndPorts)
     const std::string all = readFile(ctlOut);
     EXPECT_NE(all.find("[LISTENER_CREATED] saddr4=127.0.0.1 sport=10001\n"), std::string::npos);
     EXPECT_NE(all.find("[LISTENER_CLOSED] saddr4=127.0.0.1 sport=10001\n"), std::string::npos);
+}
+
+// A service from before SubscribeBatched: python3-dbusmock in the daemon's
+// place, with Subscribe and Unsubscribe only (it answers SubscribeBatched
+// with UnknownMethod). mptcpctl monitor falls back to one signal per event
+// and prints the same line it prints for a batched event.
+TEST_F(MptcpctlOnTheBus, MonitorFallsBackToSubscribeOnAServiceWithoutBatches)
+{
+    ASSERT_EQ(std::system("/usr/bin/python3 -c 'import dbusmock' >/dev/null 2>&1"), 0)
+        << "python3-dbusmock is not installed (tools/install-deps.sh)";
+    ASSERT_EQ(bus_.stopDaemon(), "");
+    RunOptions mockOptions = options();
+    BackgroundProgram mock({"/usr/bin/python3", "-m", "dbusmock", "--system", "org.mptcp.PathManager",
+                            "/org/mptcp/PathManager", "org.mptcp.PathManager"},
+                           bus_.tempDir() + "/mock.out", mockOptions);
+    auto busDriver = sdbus::createProxy(client_->connection(), "org.freedesktop.DBus", "/org/freedesktop/DBus");
+    bool owned = false;
+    for (auto deadline = std::chrono::steady_clock::now() + kEventTimeout;
+         !owned && std::chrono::steady_clock::now() < deadline;) {
+        busDriver->callMethod("NameHasOwner")
+            .onInterface("org.freedesktop.DBus")
+            .withArguments(std::string("org.mptcp.PathManager"))
+            .storeResultsTo(owned);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ASSERT_TRUE(owned) << "the mock service did not come up";
+    auto old = sdbus::createProxy(client_->connection(), "org.mptcp.PathManager", "/org/mptcp/PathManager");
+    constexpr const char* kMock = "org.freedesktop.DBus.Mock";
+    for (const char* method : {"Subscribe", "Unsubscribe"}) {
+        old->callMethod("AddMethod")
+            .onInterface(kMock)
+            .withArguments(std::string("org.mptcp.PathManager"), std::string(method), std::string(), std::string(),
+                           std::string());
+    }
+
+    const std::string out = bus_.tempDir() + "/fallback-monitor.out";
+    BackgroundProgram ctl({mptcpctl_, "monitor"}, out, options());
+    using Call = sdbus::Struct<std::uint64_t, std::string, std::vector<sdbus::Variant>>;
+    bool subscribed = false;
+    for (auto deadline = std::chrono::steady_clock::now() + kEventTimeout;
+         !subscribed && std::chrono::steady_clock::now() < deadline;) {
+        std::vector<Call> calls;
+        old->callMethod("GetCalls").onInterface(kMock).storeResultsTo(calls);
+        for (const auto& c : calls) {
+            subscribed |= std::get<1>(c) == "Subscribe";
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ASSERT_TRUE(subscribed) << "mptcpctl did not fall back to Subscribe:\n" << readFile(out);
+
+    const std::map<std::string, sdbus::Variant> info = {{"family", sdbus::Variant(std::uint16_t{AF_INET})},
+                                                        {"local-address", sdbus::Variant(std::string("127.0.0.1"))},
+                                                        {"local-port", sdbus::Variant(std::uint16_t{4242})}};
+    old->callMethod("EmitSignal")
+        .onInterface(kMock)
+        .withArguments(std::string("org.mptcp.PathManager"), std::string("ListenerCreated"), std::string("a{sv}"),
+                       std::vector<sdbus::Variant>{sdbus::Variant(info)});
+    EXPECT_TRUE(waitForLine(out, "[LISTENER_CREATED] saddr4=127.0.0.1 sport=4242\n")) << readFile(out);
+    EXPECT_EQ(ctl.stop(SIGTERM), 0) << readFile(out);
+    mock.stop(SIGTERM);
 }
 
 TEST_F(MptcpctlOnTheBus, MonitorIsOpenToEveryUserAndStopsOnSigterm)
