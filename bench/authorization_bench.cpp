@@ -242,7 +242,7 @@ std::unique_ptr<sdbus::IProxy> subscribe(SignalCounter& subscriber)
 
 void measureHeldCheck(ServiceSet& services, const Programs& programs, const AuthorizationPlan& plan, Report& report)
 {
-    report.beginFigure("8", "While polkit holds one unprivileged caller's check");
+    report.beginFigure("9", "While polkit holds one unprivileged caller's check");
     if (programs.polkitStub.empty()) {
         report.notMeasured("everything", "the tests' polkit (tests/polkit-stub) is not built");
         return;
@@ -334,7 +334,7 @@ void measureHeldCheck(ServiceSet& services, const Programs& programs, const Auth
 
 void measureReadFlood(ServiceSet& services, const AuthorizationPlan& plan, Report& report)
 {
-    report.beginFigure("9", "While three unprivileged clients each keep 32 ListEndpoints calls in flight");
+    report.beginFigure("10", "While three unprivileged clients each keep 32 ListEndpoints calls in flight");
     letOthersReachTheBus(services);
     const std::string address = services.bus().address();
     auto root = sdbus::createSessionBusConnectionWithAddress(address);

@@ -17,7 +17,7 @@ namespace mptcp::bench {
 struct AuthorizationPlan {
     double holdSeconds = 15;      // how long polkit holds the check
     int stormConnections = 3000;  // MPTCP connections paced over the measured window
-    double floodSeconds = 10;     // figure 9's window
+    double floodSeconds = 10;     // figure 10's window
     int floodClients = 3;
     int callsInFlight = 32;  // per flooding client
 };

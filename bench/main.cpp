@@ -4,6 +4,7 @@
 #include "authorization_bench.hpp"
 #include "bench_services.hpp"
 #include "cli_bench.hpp"
+#include "connections_bench.hpp"
 #include "footprint_bench.hpp"
 #include "hook_bench.hpp"
 #include "latency_bench.hpp"
@@ -55,6 +56,17 @@ Plans plansFor(const Options& o)
             break;
     }
     p.latency.pinCpu = o.pinCpu;
+    return p;
+}
+
+// Live connections (figure 8): repeats, calls per batch with 100
+// connections, warm-up calls; always 100 and 1,000 connections.
+ConnectionsPlan connectionsPlanFor(const Options& o)
+{
+    ConnectionsPlan p;
+    p.repeats = o.mode == Mode::Full ? 5 : o.mode == Mode::Quick ? 3 : 1;
+    p.callsPer100 = o.mode == Mode::Full ? 200 : o.mode == Mode::Quick ? 50 : 5;
+    p.warmupCalls = o.mode == Mode::Smoke ? 1 : 10;
     return p;
 }
 
@@ -134,9 +146,11 @@ int run(const Options& options, const std::string& workDir)
                           [&] { measureEventStorm(*services, programs, plans.storm, report); });
             ok &=
                 attempt(report, "6", "Dispatcher hook", [&] { measureHook(*services, programs, plans.hook, report); });
-            ok &= attempt(report, "8", "Held authorization",
+            ok &= attempt(report, "8", "Live connections",
+                          [&] { measureConnections(*services, connectionsPlanFor(options), report); });
+            ok &= attempt(report, "9", "Held authorization",
                           [&] { measureHeldCheck(*services, programs, plans.authorization, report); });
-            ok &= attempt(report, "9", "Read flood", [&] { measureReadFlood(*services, plans.authorization, report); });
+            ok &= attempt(report, "10", "Read flood", [&] { measureReadFlood(*services, plans.authorization, report); });
         }
         if (services) {
             if (const auto problem = services->stopDaemon(); !problem.empty()) {

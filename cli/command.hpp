@@ -27,6 +27,7 @@ enum class Action {
     LimitsSet,       // SetLimits or one limit's property
     LimitsShow,      // GetLimits
     Monitor,         // Subscribe and print the event signals
+    ConnectionShow,  // Connections.ListConnections / GetConnection (+ ListSubflows with -d)
 };
 
 // What ip's mptcp_parse_opt() gathers from the words after the verb.
@@ -38,9 +39,15 @@ struct EndpointArgs {
     std::uint32_t flags = 0;             // kFlag* bits of the flag words
 };
 
+// The words after `connection VERB` (connection_parser.hpp).
+struct ConnectionArgs {
+    std::optional<std::uint32_t> token;  // `token TOKEN`
+};
+
 struct Command {
     Action action = Action::Usage;
     EndpointArgs endpoint;
+    ConnectionArgs connection;
     std::optional<std::uint32_t> subflows;         // limits set
     std::optional<std::uint32_t> addAddrAccepted;  // limits set
 };

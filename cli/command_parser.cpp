@@ -1,6 +1,7 @@
 #include "command_parser.hpp"
 
 #include "cli_exit.hpp"
+#include "connection_parser.hpp"
 #include "ip_words.hpp"
 
 #include <net/if.h>
@@ -20,6 +21,7 @@ const char* const kCommandUsage =
     "\tmptcpctl limits set [ subflows NR ] [ add_addr_accepted NR ]\n"
     "\tmptcpctl limits show\n"
     "\tmptcpctl monitor\n"
+    "\tmptcpctl [ -d ] connection show [ token TOKEN ]\n"
     "FLAG-LIST := [ FLAG-LIST ] FLAG\n"
     "FLAG  := [ signal | subflow | backup | fullmesh | laminar ]\n"
     "CHANGE-OPT := [ backup | nobackup | fullmesh | nofullmesh ]\n";
@@ -195,6 +197,9 @@ Command parseCommand(Words words, const DeviceExists& deviceExists)
     }
     if (abbreviates(words[0], "endpoint")) {
         return endpointCommand(words.subspan(1), deviceExists);
+    }
+    if (abbreviates(words[0], "connection")) {
+        return parseConnectionCommand(words.subspan(1));
     }
     // As in ip, a `limits` word that is neither set nor show is looked at
     // again as a command: `limits monitor` monitors.

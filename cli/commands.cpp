@@ -1,5 +1,6 @@
 #include "commands.hpp"
 
+#include "connection_show.hpp"
 #include "endpoint_format.hpp"
 #include "error_translation.hpp"
 
@@ -75,6 +76,8 @@ std::string run(const Command& c, const GlobalOptions& options, PathManagerBus& 
             const auto [subflows, addAddrAccepted] = service.getLimits();
             return formatLimits(subflows, addAddrAccepted, options);
         }
+        case Action::ConnectionShow:
+            return showConnections(c.connection, options, service);
         case Action::Usage:
         case Action::Monitor:
             break;

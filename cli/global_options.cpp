@@ -3,6 +3,7 @@
 #include "cli_exit.hpp"
 #include "command_parser.hpp"
 #include "ip_words.hpp"
+#include "userspace_commands.hpp"
 
 #include <string_view>
 
@@ -12,6 +13,7 @@ namespace {
 enum class Effect {
     Json,
     Pretty,
+    Details,
     Timestamp,
     TimestampShort,
     Version,
@@ -44,7 +46,7 @@ constexpr Option kOptions[] = {
     {"-iec", Effect::Ignore},
     {"-stats", Effect::Ignore},
     {"-statistics", Effect::Ignore},
-    {"-details", Effect::Ignore},
+    {"-details", Effect::Details},
     {"-resolve", Effect::Ignore},
     {"-oneline", Effect::Ignore},
     {"-timestamp", Effect::Timestamp},
@@ -117,6 +119,9 @@ ParsedOptions parseGlobalOptions(std::span<const std::string> args)
             case Effect::Pretty:
                 parsed.options.pretty = true;
                 break;
+            case Effect::Details:
+                parsed.options.details = true;
+                break;
             case Effect::Timestamp:
                 if (parsed.options.timestamps == Timestamps::None) {
                     parsed.options.timestamps = Timestamps::Long;
@@ -156,11 +161,15 @@ ParsedOptions parseGlobalOptions(std::span<const std::string> args)
 std::string fullUsage()
 {
     return std::string(
-               "Usage: mptcpctl [ OPTIONS ] { endpoint | limits | monitor | help } ...\n"
+               "Usage: mptcpctl [ OPTIONS ] { endpoint | limits | monitor | connection | subflow |\n"
+               "                              path-manager | profile | help } ...\n"
                "       The `ip mptcp` command line, through the org.mptcp.PathManager service.\n"
-               "OPTIONS := { -j[son] | -p[retty] | -t[imestamp] | -ts[hort] | -V[ersion] | -h[elp] |\n"
+               "OPTIONS := { -j[son] | -p[retty] | -d[etails] | -t[imestamp] | -ts[hort] | -V[ersion] | -h[elp] |\n"
                "             --no-ask-password }\n") +
-           kCommandUsage;
+           kCommandUsage + kUserspaceUsage +
+           // NetworkManager profiles' flags (the helper mptcpctl-profile).
+           "\tmptcpctl profile show [ PROFILE ]\n"
+           "\tmptcpctl profile set PROFILE { FLAG-LIST | none | default }\n";
 }
 
 }  // namespace mptcp::cli

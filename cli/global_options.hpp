@@ -1,7 +1,7 @@
 // The options before the command, as ip reads them (`ip -j -p mptcp ...`
 // becomes `mptcpctl -j -p ...`): single or double dash, abbreviations in
 // ip's order of precedence. Options that change nothing for MPTCP
-// (-4, -s, -d, -c, ...) are accepted and ignored, so ip command lines keep
+// (-4, -s, -c, ...) are accepted and ignored, so ip command lines keep
 // working; -netns and -batch are refused with a reason.
 #pragma once
 
@@ -16,6 +16,7 @@ enum class Timestamps { None, Long, Short };  // -t: ip's "Timestamp: ..." line;
 struct GlobalOptions {
     bool json = false;
     bool pretty = false;
+    bool details = false;  // -d: `connection show` adds its subflows
     Timestamps timestamps = Timestamps::None;
     bool showVersion = false;
     bool showHelp = false;

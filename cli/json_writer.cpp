@@ -47,6 +47,12 @@ void JsonWriter::startArray()
     }
 }
 
+void JsonWriter::startArray(std::string_view fieldName)
+{
+    name(fieldName);
+    startArray();
+}
+
 void JsonWriter::endArray()
 {
     if (pretty_ && separator_ != '\0') {

@@ -14,6 +14,8 @@ public:
     explicit JsonWriter(bool pretty) : pretty_(pretty) {}
 
     void startArray();
+    // An array as the value of a field of the object being written.
+    void startArray(std::string_view name);
     void endArray();
     void startObject();
     void endObject();

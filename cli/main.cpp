@@ -8,6 +8,8 @@
 #include "monitor.hpp"
 #include "path_manager_bus.hpp"
 #include "polkit_agent.hpp"
+#include "userspace_commands.hpp"
+#include "profile_helper.hpp"
 
 #include <cstdio>
 #include <exception>
@@ -32,6 +34,12 @@ bool changes(mptcp::cli::Action action)
     }
 }
 
+bool userspaceChanges(mptcp::cli::UserspaceAction action)
+{
+    using mptcp::cli::UserspaceAction;
+    return action != UserspaceAction::PathManagerShow && action != UserspaceAction::ListAddresses;
+}
+
 int run(const std::vector<std::string>& args)
 {
     using namespace mptcp::cli;
@@ -45,8 +53,15 @@ int run(const std::vector<std::string>& args)
         return 0;
     }
     const std::span<const std::string> words(args.begin() + static_cast<std::ptrdiff_t>(parsed.firstWord), args.end());
-    const Command command = parseCommand(words, deviceExistsHere);
-    if (command.action == Action::Usage) {
+    if (!words.empty() && words.front() == "profile") {
+        execProfileHelper(words.subspan(1), parsed.options);  // libnm lives there, not here
+    }
+    // The userspace path manager's commands (connection announce/remove/
+    // addresses, subflow, path-manager) first: userspace_commands.hpp.
+    const std::optional<UserspaceCommand> userspace = parseUserspaceCommand(words, deviceExistsHere);
+    const Command command = userspace ? Command{} : parseCommand(words, deviceExistsHere);
+    if (!userspace && command.action == Action::Usage) {
+        // Byte for byte `ip mptcp help`; `mptcpctl -help` lists the rest.
         std::fputs(kCommandUsage, stderr);
         return kExitArguments;  // as `ip mptcp help`
     }
@@ -56,7 +71,7 @@ int run(const std::vector<std::string>& args)
     } catch (const BusError& e) {
         throw CliFailure(kExitUnreachable, busUnreachable(e.message).message);
     }
-    if (command.action == Action::Monitor) {
+    if (!userspace && command.action == Action::Monitor) {
         return runMonitor(*bus, parsed.options);
     }
     // On a terminal, as systemctl: polkit may ask for a password, through a
@@ -68,11 +83,12 @@ int run(const std::vector<std::string>& args)
         } catch (const BusError& e) {
             throw CliFailure(kExitUnreachable, busUnreachable(e.message).message);
         }
-        if (changes(command.action)) {
+        if (userspace ? userspaceChanges(userspace->action) : changes(command.action)) {
             agent.startIfUseful();
         }
     }
-    const std::string out = runCommand(command, parsed.options, *bus);
+    const std::string out =
+        userspace ? runUserspaceCommand(*userspace, parsed.options, *bus) : runCommand(command, parsed.options, *bus);
     std::fwrite(out.data(), 1, out.size(), stdout);
     return std::fflush(stdout) == 0 ? 0 : 1;
 }

@@ -2,6 +2,8 @@
 // serves the MPTCP path manager of the network namespace it runs in.
 #include "authorization_gate.hpp"
 #include "bus_authority.hpp"
+#include "connection_reader.hpp"
+#include "connections_adaptor.hpp"
 #include "event_loop.hpp"
 #include "event_signals.hpp"
 #include "event_socket.hpp"
@@ -16,14 +18,22 @@
 #include "path_manager_adaptor.hpp"
 #include "path_manager_service.hpp"
 #include "peer_tracker.hpp"
+#include "periodic_timer.hpp"
 #include "pm_client.hpp"
 #include "raw_bus.hpp"
+#include "reload_signal.hpp"
 #include "route_events.hpp"
+#include "userspace_adaptor.hpp"
+#include "userspace_pm.hpp"
+#include "userspace_service.hpp"
 #include "version.hpp"
 
 #include <sdbus-c++/sdbus-c++.h>
 
+#include <sys/utsname.h>
 #include <cerrno>
+#include <chrono>
+
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -37,6 +47,7 @@ namespace {
 constexpr const char* kUsage =
     "Usage: mptcp-pathmanagerd [--help] [--version] [--always-monitor]\n"
     "                          [--state-file=PATH] [--subflows-limit=raise|off|N]\n"
+    "                          [--config=PATH]\n"
     "                          [--polkit-timeout=SECONDS]\n"
     "                          [--polkit-interactive-timeout=SECONDS]\n"
     "\n"
@@ -44,12 +55,17 @@ constexpr const char* kUsage =
     "org.mptcp.PathManager on the system bus (the bus DBUS_SYSTEM_BUS_ADDRESS\n"
     "names, else the standard system bus). Mirrors `ip mptcp endpoint`,\n"
     "`ip mptcp limits` and `ip mptcp monitor`; see mptcp-pathmanagerd(8).\n"
+    "The userspace path manager's per-connection commands are on the same\n"
+    "object as org.mptcp.PathManager.Userspace.\n"
     "\n"
     "  --always-monitor  emit the kernel's MPTCP events as signals at all\n"
     "                    times, not only while a client is subscribed\n"
     "  --state-file=PATH\n"
     "                    where the managed interfaces are kept across restarts\n"
     "                    (default /run/mptcp-pathmanager/managed.state)\n"
+    "  --config=PATH     the interfaces to manage without being asked, read at\n"
+    "                    start and on SIGHUP (default " MPTCP_PATHMANAGER_CONF
+    ")\n"
     "  --subflows-limit=raise|off|N\n"
     "                    while interfaces are managed: raise the subflows limit\n"
     "                    to what their endpoints need, never lowering it\n"
@@ -83,6 +99,13 @@ std::optional<std::chrono::milliseconds> parseSeconds(std::string_view text)
     return ms.count() > 0 ? std::optional(ms) : std::nullopt;
 }
 
+// GET_ADDR dumps take a token since Linux 6.9; older kernels ignore it.
+bool tokenListsSupported()
+{
+    utsname u{};
+    return uname(&u) == 0 && mptcp::kernelAtLeast(u.release, 6, 9);
+}
+
 std::string busDescription()
 {
     const char* addr = std::getenv("DBUS_SYSTEM_BUS_ADDRESS");
@@ -95,6 +118,7 @@ int main(int argc, char** argv)
 {
     bool alwaysMonitor = false;
     std::string stateFile = mptcp::kDefaultStateFile;
+    std::string configFile = MPTCP_PATHMANAGER_CONF;
     mptcp::LimitsPolicy limitsPolicy;
     mptcp::dbus::AuthorizationLimits authLimits;
     for (int i = 1; i < argc; ++i) {
@@ -111,6 +135,10 @@ int main(int argc, char** argv)
         }
         if (arg.starts_with("--state-file=") && arg.size() > 13) {
             stateFile = arg.substr(13);
+            continue;
+        }
+        if (arg.starts_with("--config=") && arg.size() > 9) {
+            configFile = arg.substr(9);
             continue;
         }
         if (arg.starts_with("--subflows-limit=")) {
@@ -147,6 +175,7 @@ int main(int argc, char** argv)
     std::unique_ptr<mptcp::EventSource> events;  // none: a kernel without the events group
     std::unique_ptr<mptcp::RouteEventSocket> routeEvents;
     std::unique_ptr<mptcp::NetlinkTransport> routeDump;
+    std::unique_ptr<mptcp::NetlinkTransport> sockDiag;  // live connections
     try {
         transport = mptcp::openGenericNetlink();
         client = std::make_unique<mptcp::PmClient>(*transport);
@@ -154,6 +183,7 @@ int main(int argc, char** argv)
         // Managed interfaces: subscribed to address events before the dump.
         routeEvents = mptcp::openRouteEvents();
         routeDump = mptcp::openRouteNetlink();
+        sockDiag = mptcp::openSockDiagNetlink();
         if (const auto group = client->eventsGroup()) {
             events = mptcp::openEventSocket(*group);
         }
@@ -168,6 +198,7 @@ int main(int argc, char** argv)
     mptcp::ManagedEndpoints managed(*client, *routeDump, *routeEvents, mptcp::StateFile(stateFile), limitsPolicy,
                                     [](const std::string& line) { log("%s", line.c_str()); });
     mptcp::MptcpEnabledSetting enabled;
+    mptcp::diag::ConnectionReader connections(*sockDiag);
 
     std::unique_ptr<sdbus::IConnection> bus;
     try {
@@ -186,6 +217,7 @@ int main(int argc, char** argv)
         mptcp::dbus::PolkitAuthorizer authorizer(authority, [](const std::string& line) { log("%s", line.c_str()); });
         mptcp::dbus::AuthorizationGate gate(rawBus.get(), authorizer);
         mptcp::dbus::PathManagerService service(pm, enabled, notifier);
+        notifier.readValuesFrom(service);
         // The kernel's events as signals, while someone listens; a peer
         // that leaves the bus is unsubscribed.
         mptcp::dbus::BusEventSignals eventSignals(*object, *bus, *names);
@@ -196,6 +228,20 @@ int main(int argc, char** argv)
         peers.onVanished([&authorizer](const std::string& name) { authorizer.callerVanished(name); });
         mptcp::dbus::ManagedInterfaces interfaces(managed, notifier);
         mptcp::dbus::PathManagerAdaptor adaptor(*object, service, monitor, interfaces, gate);
+        // Live connections: read-only, from the kernel at each call.
+        mptcp::dbus::ConnectionsAdaptor connectionsAdaptor(*object, connections, *names);
+        // The userspace path manager: its interface on the same object,
+        // and the event subscription held while it is selected.
+        mptcp::UserspacePm userspacePm(*client, *names, tokenListsSupported());
+        mptcp::PathManagerSetting pathManagerSetting;
+        mptcp::dbus::UserspaceAdaptor* userspaceAdaptorPtr = nullptr;
+        mptcp::dbus::UserspaceService userspace(
+            userspacePm, pathManagerSetting,
+            {.pathManagerChanged = [&userspaceAdaptorPtr] { userspaceAdaptorPtr->pathManagerChanged(); },
+             .holdEvents = [&monitor](bool on) { monitor.hold(on); },
+             .log = [](const std::string& line) { log("%s", line.c_str()); }});
+        mptcp::dbus::UserspaceAdaptor userspaceAdaptor(*object, userspace, gate);
+        userspaceAdaptorPtr = &userspaceAdaptor;
         object->finishRegistration();
         gate.interceptPropertyWrites(mptcp::dbus::kObjectPath);
         mptcp::dbus::EventLoop loop(*bus);
@@ -204,7 +250,23 @@ int main(int argc, char** argv)
                 monitor.fd(), [&monitor] { monitor.onReadable(); }, [&monitor] { return monitor.wantsInput(); });
         }
         loop.addReader(managed.eventFd(), [&interfaces] { interfaces.onRouteEvents(); });
-        interfaces.start();  // saved state back, endpoints caught up, before any call
+        // The kernel tells nobody when the path manager setting changes
+        // (sysctl -w): look again every few seconds.
+        userspace.start();
+        mptcp::dbus::PeriodicTimer pathManagerWatch(std::chrono::seconds(2));
+        loop.addReader(pathManagerWatch.fd(), [&] {
+            pathManagerWatch.acknowledge();
+            userspace.refresh();
+        });
+        mptcp::dbus::ReloadSignal reload;  // SIGHUP: read the configuration file again
+        loop.addReader(reload.fd(), [&reload, &interfaces, &configFile] {
+            if (reload.consume()) {
+                log("%s", ("SIGHUP: reading " + configFile + " again").c_str());
+                interfaces.loadConfig(configFile);
+            }
+        });
+        interfaces.loadConfig(configFile);  // declared interfaces, before the state's are taken back
+        interfaces.start();                 // saved state back, endpoints caught up, before any call
         // The object is in place before the name: a client activated by
         // its first call never finds the name without the object.
         try {

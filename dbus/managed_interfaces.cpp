@@ -20,14 +20,37 @@ void ManagedInterfaces::release(const std::string& interface)
     announce(core_.release(interface), true);
 }
 
+std::vector<std::string> ManagedInterfaces::releaseOwner(const std::string& owner)
+{
+    std::vector<std::string> released;
+    announce(core_.releaseOwner(owner, released), true);
+    return released;
+}
+
+// The file's entries first, as written (a glob stays a glob), with owner
+// "config"; then the calls' entries by name.
 std::vector<ManagedInterfaceStruct> ManagedInterfaces::list()
 {
     std::vector<ManagedInterfaceStruct> out;
-    out.reserve(core_.managed().size());
+    out.reserve(core_.declared().interfaces.size() + core_.managed().size());
+    for (const DeclaredInterface& d : core_.declared().interfaces) {
+        out.emplace_back(d.pattern, flagNames(d.settings.flags), toOptions(d.settings));
+    }
     for (const auto& [name, settings] : core_.managed()) {
         out.emplace_back(name, flagNames(settings.flags), toOptions(settings));
     }
     return out;
+}
+
+void ManagedInterfaces::loadConfig(const std::string& path)
+{
+    try {
+        ManagedOutcome out;
+        core_.loadDeclared(path, out);
+        announce(out, false);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "mptcp-pathmanagerd: managed interfaces: %s\n", e.what());
+    }
 }
 
 void ManagedInterfaces::start()

@@ -1,4 +1,5 @@
-// InterfaceManager (ManageInterface, ReleaseInterface, ListManagedInterfaces)
+// InterfaceManager (ManageInterface, ReleaseInterface, ReleaseOwner,
+// ListManagedInterfaces)
 // over the core's ManagedEndpoints: D-Bus arguments in, signals out, and a
 // failure the kernel reported while keeping the endpoints becomes the call's
 // error after the signals for what did change. Authorization is the
@@ -17,12 +18,16 @@ public:
     void manage(const std::string& interface, const std::vector<std::string>& flags,
                 const std::map<std::string, sdbus::Variant>& options) override;
     void release(const std::string& interface) override;
+    std::vector<std::string> releaseOwner(const std::string& owner) override;
     std::vector<ManagedInterfaceStruct> list() override;
 
     // At start (after the object is registered) and whenever the rtnetlink
     // socket is readable: never throws; what goes wrong is in the log.
     void start();
     void onRouteEvents();
+    // Reads the configuration file (at start, before start(), and on
+    // SIGHUP): never throws; mistakes are in the log.
+    void loadConfig(const std::string& path);
 
 private:
     // Signals for what changed; then the failure, if any, as the error.

@@ -44,13 +44,14 @@ void parseFamilies(const std::vector<std::string>& families, AddressPolicy& poli
     }
 }
 
-void checkOwner(const std::string& owner)
+// owner and source: free text, one line, shown as given.
+void checkText(const char* key, const std::string& text)
 {
-    if (owner.size() > kMaxOwnerLength) {
-        refuse("option \"owner\" is longer than " + std::to_string(kMaxOwnerLength) + " bytes");
+    if (text.size() > kMaxOwnerLength) {
+        refuse(std::string("option \"") + key + "\" is longer than " + std::to_string(kMaxOwnerLength) + " bytes");
     }
-    if (std::any_of(owner.begin(), owner.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
-        refuse("option \"owner\" contains control characters");
+    if (std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+        refuse(std::string("option \"") + key + "\" contains control characters");
     }
 }
 
@@ -79,9 +80,15 @@ ManagedSettings parseManageArguments(const std::vector<std::string>& flags, cons
             s.port = valueOf<std::uint16_t>(key, value, "q");
         } else if (key == "owner") {
             s.owner = valueOf<std::string>(key, value, "s");
-            checkOwner(s.owner);
+            checkText("owner", s.owner);
+        } else if (key == "source") {
+            s.source = valueOf<std::string>(key, value, "s");
+            checkText("source", s.source);
+        } else if (key == "transient") {
+            s.transient = valueOf<bool>(key, value, "b");
         } else {
-            refuse("unknown option " + rules::quoteArg(key) + " (known: unique-local, families, port, owner)");
+            refuse("unknown option " + rules::quoteArg(key) +
+                   " (known: unique-local, families, port, owner, source, transient)");
         }
     }
     if (flags.empty()) {
@@ -110,6 +117,12 @@ ManageOptions toOptions(const ManagedSettings& s)
     }
     if (!s.owner.empty()) {
         options["owner"] = sdbus::Variant(s.owner);
+    }
+    if (!s.source.empty()) {
+        options["source"] = sdbus::Variant(s.source);
+    }
+    if (s.transient) {
+        options["transient"] = sdbus::Variant(s.transient);
     }
     return options;
 }

@@ -1,7 +1,9 @@
 // ManageInterface's flags and options (a{sv}) <-> ManagedSettings, with the
 // contract's rules (dbus-api.md): known flag names only, no implicit, not
 // signal+fullmesh; options unique-local (b), families (as of "ipv4",
-// "ipv6"), port (q, only on signal endpoints without subflow), owner (s).
+// "ipv6"), port (q, only on signal endpoints without subflow), owner (s),
+// source (s, why these flags), transient (b, management ends with the
+// interface).
 // Anything else is InvalidArgs naming the option and what was wrong.
 #pragma once
 
@@ -23,7 +25,7 @@ using ManageOptions = std::map<std::string, sdbus::Variant>;
 ManagedSettings parseManageArguments(const std::vector<std::string>& flags, const ManageOptions& options);
 
 // The options as ListManagedInterfaces shows them: families and
-// unique-local always, port and owner when set. Passing them back to
+// unique-local always, port, owner, source and transient when set. Passing them back to
 // ManageInterface gives the same settings.
 ManageOptions toOptions(const ManagedSettings& settings);
 

@@ -43,7 +43,18 @@ void Monitor::subscribe(const std::string& sender)
 void Monitor::unsubscribe(const std::string& sender)
 {
     subscribers_.erase(sender);
-    if (subscribers_.empty() && !options_.always && joined_) {
+    if (subscribers_.empty() && !options_.always && !held_ && joined_) {
+        stopListening();
+    }
+}
+
+void Monitor::hold(bool on)
+{
+    if (on && !joined_) {
+        startListening();  // throws: then nothing is held
+    }
+    held_ = on;
+    if (!on && subscribers_.empty() && !options_.always && joined_) {
         stopListening();
     }
 }
@@ -142,6 +153,9 @@ void Monitor::onReadable()
 
 void Monitor::pass(const std::uint8_t* data, std::size_t size)
 {
+    if (subscribers_.empty() && !options_.always) {
+        return;  // only held: drained, for nobody
+    }
     decodeDatagram({data, size}, familyId_, [this](DecodedEvent&& decoded) {
         if (!decoded.event) {
             malformed(decoded.problem);
@@ -178,6 +192,11 @@ void Monitor::reportOverrun()
 void Monitor::flushLost()
 {
     if (lostPending_ == 0 && !lostUnknown_) {
+        return;
+    }
+    if (subscribers_.empty() && !options_.always) {
+        lostPending_ = 0;  // only held: nobody to tell
+        lostUnknown_ = false;
         return;
     }
     try {

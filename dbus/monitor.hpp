@@ -52,6 +52,13 @@ public:
     // A peer left the bus: the same as its Unsubscribe.
     void peerVanished(const std::string& uniqueName);
 
+    // Holds the kernel subscription without anyone subscribed (the
+    // userspace path manager needs a listener, see userspace_service.hpp):
+    // the group stays joined and the socket drained, but no signal is sent
+    // for nobody. hold(true) throws PmError when the group cannot be joined.
+    void hold(bool on);
+    bool held() const { return held_; }
+
     // For the event loop: the fd to poll (-1 without a source), whether to
     // poll it now, and what to do when it is readable. onReadable() never
     // throws.
@@ -79,6 +86,7 @@ private:
     Options options_;
     std::set<std::string> subscribers_;
     bool joined_ = false;
+    bool held_ = false;
 
     bool overrun_ = false;             // an Overrun not yet reported
     std::uint64_t dropsReported_ = 0;  // the source's cumulative drops, as far as reported

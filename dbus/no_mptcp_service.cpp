@@ -1,7 +1,9 @@
 #include "no_mptcp_service.hpp"
 
+#include "connections_adaptor.hpp"
 #include "dbus_errors.hpp"
 #include "event_loop.hpp"
+#include "no_mptcp_userspace.hpp"
 #include "path_manager_adaptor.hpp"
 #include "version.hpp"
 
@@ -40,6 +42,8 @@ int serveWithoutMptcp(const std::string& why)
     try {
         auto object = sdbus::createObject(*bus, kObjectPath);
         NoMptcpAdaptor adaptor(*object, why);
+        NoMptcpConnectionsAdaptor connections(*object, why);
+        NoMptcpUserspaceAdaptor userspace(*object, why);
         object->finishRegistration();
         EventLoop loop(*bus);
         try {

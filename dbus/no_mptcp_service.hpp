@@ -49,6 +49,7 @@ private:
         refuse();
     }
     void ReleaseInterface(sdbus::Result<>&&, std::string) override { refuse(); }
+    void ReleaseOwner(sdbus::Result<std::vector<std::string>>&&, std::string) override { refuse(); }
     std::vector<ManagedStruct> ListManagedInterfaces() override { refuse(); }
     uint32_t SubflowsLimit() override { refuse(); }
     void SubflowsLimit(const uint32_t&) override { refuse(); }

@@ -3,6 +3,9 @@
 #include "dbus_errors.hpp"
 
 #include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
 
 namespace mptcp::dbus {
 
@@ -111,6 +114,15 @@ void PathManagerAdaptor::ReleaseInterface(sdbus::Result<>&& result, std::string 
     });
 }
 
+// The same authorization as ReleaseInterface: it releases interfaces too.
+void PathManagerAdaptor::ReleaseOwner(sdbus::Result<std::vector<std::string>>&& result, std::string owner)
+{
+    atBoundary("ReleaseOwner", [&] {
+        gate_.run(Action::Modify, "ReleaseOwner", std::move(result),
+                  [this, owner = std::move(owner)] { return interfaces_.releaseOwner(owner); });
+    });
+}
+
 std::vector<ManagedInterfaceStruct> PathManagerAdaptor::ListManagedInterfaces()
 {
     return atBoundary("ListManagedInterfaces", [&] { return interfaces_.list(); });
@@ -175,11 +187,33 @@ void BusNotifier::endpointsChanged()
     }
 }
 
+// The XML marks the writable properties EmitsChangedSignal "false": the
+// kernel announces no change, so a change made with ip or sysctl emits
+// nothing, and a signal is not guaranteed. sd-bus then refuses to emit
+// PropertiesChanged for them (EDOM), yet every change made through the
+// service is still announced: the signal is built here, with the values.
 void BusNotifier::propertiesChanged(const std::vector<std::string>& names)
 {
     try {
-        object_.emitPropertiesChangedSignal(org::mptcp::PathManager_adaptor::INTERFACE_NAME, names);
-    } catch (const sdbus::Error& e) {
+        std::map<std::string, sdbus::Variant> changed;
+        std::vector<std::string> invalidated;
+        for (const auto& name : names) {
+            if (values_ == nullptr) {
+                invalidated.push_back(name);
+            } else if (name == "SubflowsLimit") {
+                changed.emplace(name, sdbus::Variant(values_->subflowsLimit()));
+            } else if (name == "AddAddrAcceptedLimit") {
+                changed.emplace(name, sdbus::Variant(values_->addAddrAcceptedLimit()));
+            } else if (name == "Enabled") {
+                changed.emplace(name, sdbus::Variant(values_->enabled()));
+            } else {
+                invalidated.push_back(name);
+            }
+        }
+        auto signal = object_.createSignal("org.freedesktop.DBus.Properties", "PropertiesChanged");
+        signal << std::string(org::mptcp::PathManager_adaptor::INTERFACE_NAME) << changed << invalidated;
+        object_.emitSignal(signal);
+    } catch (const std::exception& e) {
         std::fprintf(stderr, "warning: cannot emit PropertiesChanged: %s\n", e.what());
     }
 }

@@ -39,6 +39,7 @@ private:
     void ManageInterface(sdbus::Result<>&& result, std::string interface, std::vector<std::string> flags,
                          std::map<std::string, sdbus::Variant> options) override;
     void ReleaseInterface(sdbus::Result<>&& result, std::string interface) override;
+    void ReleaseOwner(sdbus::Result<std::vector<std::string>>&& result, std::string owner) override;
     std::vector<ManagedInterfaceStruct> ListManagedInterfaces() override;
 
     uint32_t SubflowsLimit() override;
@@ -69,9 +70,13 @@ public:
     explicit BusNotifier(sdbus::IObject& object) : object_(object) {}
     void endpointsChanged() override;
     void propertiesChanged(const std::vector<std::string>& names) override;
+    // Where PropertiesChanged takes the new values from; without it the
+    // signal names the properties as invalidated.
+    void readValuesFrom(PathManagerService& service) { values_ = &service; }
 
 private:
     sdbus::IObject& object_;
+    PathManagerService* values_ = nullptr;
 };
 
 }  // namespace mptcp::dbus

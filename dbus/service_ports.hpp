@@ -37,6 +37,8 @@ public:
     virtual void manage(const std::string& interface, const std::vector<std::string>& flags,
                         const std::map<std::string, sdbus::Variant>& options) = 0;
     virtual void release(const std::string& interface) = 0;
+    // The names of the interfaces released, possibly none.
+    virtual std::vector<std::string> releaseOwner(const std::string& owner) = 0;
     virtual std::vector<ManagedInterfaceStruct> list() = 0;
 };
 

@@ -3,8 +3,10 @@
 //   genl_reply/  the replies FakeKernel gives PmClient's requests
 //   events/      mptcp_pm events (EventBytes)
 //   rtnl/        rtnetlink link and address messages (fake_route.hpp)
+//   sock_diag/   socket diagnostics of MPTCP sockets and subflows (diag_bytes.hpp)
 // Run from the fuzz build: fuzz/make-seeds <source>/fuzz/corpus
 // (the text corpora are written by hand).
+#include "diag_bytes.hpp"
 #include "event_bytes.hpp"
 #include "fake_kernel.hpp"
 #include "fake_route.hpp"
@@ -130,5 +132,37 @@ int main(int argc, char** argv)
     write(dir + "/rtnl/newaddr-v4", addressMessage(RTM_NEWADDR, 2, "192.0.2.1/24", 0, RT_SCOPE_UNIVERSE));
     write(dir + "/rtnl/newaddr-v6-tentative", addressMessage(RTM_NEWADDR, 2, "2001:db8::1/64", 0x40, 0));
     write(dir + "/rtnl/deladdr-v6", addressMessage(RTM_DELADDR, 2, "2001:db8::1/64", 0, 0));
+
+    // sock_diag: what ConnectionReader receives.
+    using mptcp::testing::diagMessage;
+    auto join = [](std::initializer_list<Bytes> parts) {
+        Bytes all;
+        for (const Bytes& p : parts) {
+            all.insert(all.end(), p.begin(), p.end());
+        }
+        return all;
+    };
+    mptcp::testing::DiagMptcpInfo info;
+    info.token = 0x12345678;
+    info.subflows = 1;
+    info.subflowsTotal = 2;
+    info.bytesSent = 1000;
+    const Bytes full = mptcp::testing::mptcpInfoBytes(info);
+    const Bytes old(full.begin(), full.begin() + 48);  // a 5.14 kernel's struct
+    const mptcp::testing::DiagSocket v4{"127.0.0.1", 40000, "127.0.0.1", 5000, 1, 65534, 0};
+    const mptcp::testing::DiagSocket v6{"::1", 5000, "::1", 40001, 8, 0, 2};
+    write(dir + "/sock_diag/mptcp-dump", join({diagMessage(v4, full, std::nullopt, 1),
+                                               diagMessage(v6, old, std::nullopt, 1), mptcp::testing::diagDone(1)}));
+    mptcp::testing::DiagSubflowInfo ulp;
+    ulp.tokenLocal = 0x12345678;
+    ulp.tokenRemote = 0;
+    ulp.idLocal = 1;
+    ulp.idRemote = 0;
+    ulp.flags = 0x4c;
+    ulp.rttUs = 100;
+    write(dir + "/sock_diag/tcp-subflows",
+          join({diagMessage(v4, mptcp::testing::tcpInfoBytes(ulp), ulp, 2),
+                diagMessage(v6, std::nullopt, std::nullopt, 2), mptcp::testing::diagDone(2)}));
+    write(dir + "/sock_diag/enoent", mptcp::testing::diagError(2, 3));
     return 0;
 }

@@ -26,9 +26,16 @@ public:
 
 // The answer of one call to org.mptcp.PathManager.
 struct CallResult {
+    CallResult() = default;
+    CallResult(bool succeeded, std::string error, std::string text, int unansweredMs = 0)
+        : ok(succeeded), errorName(std::move(error)), message(std::move(text)), unansweredAfterMs(unansweredMs)
+    {
+    }
+
     bool ok = true;
     std::string errorName;  // a D-Bus error name when !ok
     std::string message;
+    std::vector<std::string> released;  // ReleaseOwner: the interfaces it released
     // > 0: no answer came within this many milliseconds. The service may
     // still have received the call and carry it out: not "nothing changed".
     int unansweredAfterMs = 0;
@@ -36,7 +43,11 @@ struct CallResult {
 
 struct ManageOptions {
     bool uniqueLocal = false;
-    std::string owner;  // the connection's uuid, shown by ListManagedInterfaces
+    std::string owner;   // the connection's uuid, shown by ListManagedInterfaces
+    std::string source;  // why these flags, shown by ListManagedInterfaces
+    // NetworkManager calls `up` again when the device comes back: the
+    // management ends with the interface.
+    bool transient = true;
 };
 
 class PathManagerCalls {
@@ -45,6 +56,8 @@ public:
     virtual CallResult manageInterface(const std::string& interface, const std::vector<std::string>& flags,
                                        const ManageOptions& options) = 0;
     virtual CallResult releaseInterface(const std::string& interface) = 0;
+    // Releases every interface managed with this owner (a connection uuid).
+    virtual CallResult releaseOwner(const std::string& owner) = 0;
 };
 
 // Where the hook's lines go (stderr, which NetworkManager's dispatcher

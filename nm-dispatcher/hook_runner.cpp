@@ -47,6 +47,31 @@ std::string plain(std::string_view s)
     return quoted.substr(1, quoted.size() - 2);
 }
 
+// The decision's reason as ManageInterface's `source`: the service takes
+// at most 255 bytes of one line; cut at a character boundary.
+std::string sourceText(const std::string& reason)
+{
+    constexpr std::size_t kMax = 255;
+    std::string s = reason.substr(0, reason.find('\n'));
+    if (s.size() > kMax) {
+        std::size_t cut = kMax;
+        while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xc0) == 0x80) {
+            --cut;  // not in the middle of a UTF-8 sequence
+        }
+        s.resize(cut);
+    }
+    return s;
+}
+
+std::string joinedNames(const std::vector<std::string>& names)
+{
+    std::string out;
+    for (const auto& n : names) {
+        out += (out.empty() ? "" : ", ") + plain(n);
+    }
+    return out;
+}
+
 class Run {
 public:
     Run(const HookEvent& event, HookLog& log)
@@ -114,7 +139,7 @@ void configure(const HookEvent& event, const std::string& interface, const Dispa
                        "released: flags none (" + d.reason + ")", "not released (flags none: " + d.reason + ")");
             return;
         case Verdict::Manage:
-            const ManageOptions options{d.uniqueLocal, connection.uuid};
+            const ManageOptions options{d.uniqueLocal, connection.uuid, sourceText(d.reason), true};
             const std::string what = "with flags " + flagListText(d.flags) +
                                      (d.uniqueLocal ? " and unique-local" : "") + " (" + d.reason + ")";
             run.report("ManageInterface", service.manageInterface(interface, flagNames(d.flags), options),
@@ -146,6 +171,29 @@ void runHook(const HookEvent& event, const LoadedConfig& loaded, ConnectionSetti
         return;
     }
     if (kind == ActionKind::Release) {
+        // The connection's other interfaces first: for modems, PPP and
+        // Bluetooth the IP interface named on `down` may not be the one
+        // named on `up`; the owner (the uuid) ties them.
+        const auto uuid = envOr(event, "CONNECTION_UUID");
+        if (!uuid.empty()) {
+            const CallResult owned = service.releaseOwner(uuid);
+            if (!owned.ok && serviceUnavailable(owned.errorName)) {
+                run.report("ReleaseOwner", owned, "", "");
+                return;  // ReleaseInterface would find no service either
+            }
+            std::vector<std::string> others;
+            for (const auto& name : owned.released) {
+                if (name != interface) {
+                    others.push_back(name);
+                }
+            }
+            if (!owned.ok) {
+                run.say("the connection's other interfaces were not released: ReleaseOwner failed: " + owned.errorName +
+                        ": " + owned.message);
+            } else if (!others.empty()) {
+                run.say("released " + joinedNames(others) + " too (the same connection)");
+            }
+        }
         run.report("ReleaseInterface", service.releaseInterface(interface), "released", "not released");
         return;
     }

@@ -70,6 +70,13 @@ void RequestBuilder::putAddr(std::uint16_t attr, const AddrSpec& spec)
     mnl_attr_nest_end(nlh_, nest);
 }
 
+void RequestBuilder::putU8(std::uint16_t attr, std::uint8_t value)
+{
+    if (!mnl_attr_put_u8_check(nlh_, buf_.size(), attr, value)) {
+        throw PmError(ErrorKind::Failed, "request too large", EMSGSIZE);
+    }
+}
+
 void RequestBuilder::putU32(std::uint16_t attr, std::uint32_t value)
 {
     if (!mnl_attr_put_u32_check(nlh_, buf_.size(), attr, value)) {

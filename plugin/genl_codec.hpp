@@ -40,6 +40,7 @@ public:
     RequestBuilder(std::span<std::uint8_t> buf, std::uint16_t family, std::uint16_t nlFlags, std::uint32_t seq,
                    std::uint8_t cmd, std::uint8_t version);
     void putAddr(std::uint16_t attr, const AddrSpec& spec);
+    void putU8(std::uint16_t attr, std::uint8_t value);
     void putU32(std::uint16_t attr, std::uint32_t value);
     void putString(std::uint16_t attr, std::string_view value);
     std::span<const std::uint8_t> bytes() const;

@@ -103,6 +103,16 @@ std::optional<std::string> InterfaceTable::nameOf(std::int32_t ifindex) const
     return std::nullopt;
 }
 
+std::vector<std::string> InterfaceTable::names() const
+{
+    std::vector<std::string> out;
+    out.reserve(links_.size());
+    for (const auto& [index, name] : links_) {
+        out.push_back(name);
+    }
+    return out;
+}
+
 std::vector<rtnl::Address> InterfaceTable::addressesOf(std::int32_t ifindex) const
 {
     if (auto it = addresses_.find(ifindex); it != addresses_.end()) {

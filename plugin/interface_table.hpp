@@ -25,6 +25,8 @@ public:
 
     std::optional<std::int32_t> indexOf(std::string_view name) const;
     std::optional<std::string> nameOf(std::int32_t ifindex) const;
+    // The names of all present interfaces, in index order.
+    std::vector<std::string> names() const;
     // The addresses of one interface, in the order they came.
     std::vector<rtnl::Address> addressesOf(std::int32_t ifindex) const;
 

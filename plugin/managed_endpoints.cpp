@@ -14,6 +14,12 @@ namespace {
 // A burst of events is handled in slices: the bus gets its turn between
 // them (the socket stays readable, so the loop comes back at once).
 constexpr int kDatagramsPerWake = 64;
+// Datagrams queued before an overrun are only read and dropped, which is
+// cheap: a larger slice, so that the resynchronisation comes soon.
+constexpr int kDiscardsPerWake = 1024;
+// A call (ManageInterface) must see the interfaces as they are now: it
+// reads what is pending, up to this many datagrams.
+constexpr int kDatagramsPerCall = 1 << 16;
 
 PmError translated(const KernelRefused& refusal, const std::string& subject)
 {
@@ -46,6 +52,12 @@ std::string describe(const ManagedSettings& s)
     }
     if (!s.owner.empty()) {
         text += ", owner " + rules::quoteArg(s.owner);
+    }
+    if (s.transient) {
+        text += ", transient";
+    }
+    if (!s.source.empty()) {
+        text += ", source " + rules::quoteArg(s.source);
     }
     return text;
 }
@@ -106,6 +118,8 @@ ManagedOutcome ManagedEndpoints::start()
     } catch (const PmError& e) {
         log_(std::string(e.what()) + "; starting with no managed interfaces");
     }
+    dropShadowed();
+    started_ = true;
     try {
         resync();
     } catch (const PmError& e) {
@@ -123,7 +137,17 @@ ManagedOutcome ManagedEndpoints::manage(const std::string& interface, const Mana
         return release(interface);
     }
     ManagedOutcome out;
-    drainEvents();  // a device created just before the call must be known
+    if (settings.owner == kConfigOwner) {
+        out.failure = PmError(ErrorKind::InvalidArgs, std::string("owner \"") + kConfigOwner +
+                                                          "\" is reserved for the interfaces the configuration "
+                                                          "file declares");
+        return out;
+    }
+    if (auto refused = declaredError(interface)) {
+        out.failure = refused;
+        return out;
+    }
+    drainEvents(kDatagramsPerCall);  // a device created just before the call must be known
     if (!interfaces_.indexOf(interface)) {
         out.failure = PmError(ErrorKind::InvalidArgs,
                               "no interface named " + rules::quoteArg(interface) + " in this network namespace");
@@ -170,7 +194,12 @@ ManagedOutcome ManagedEndpoints::manage(const std::string& interface, const Mana
 
 ManagedOutcome ManagedEndpoints::release(const std::string& interface)
 {
-    drainEvents();
+    if (auto refused = declaredError(interface)) {
+        ManagedOutcome out;
+        out.failure = refused;
+        return out;
+    }
+    drainEvents(kDatagramsPerCall);
     const bool wasManaged = managed_.erase(interface) != 0;
     if (wasManaged) {
         log_(interface + ": released");
@@ -181,54 +210,218 @@ ManagedOutcome ManagedEndpoints::release(const std::string& interface)
     return reconcile();
 }
 
+ManagedOutcome ManagedEndpoints::releaseOwner(const std::string& owner, std::vector<std::string>& released)
+{
+    ManagedOutcome out;
+    if (owner.empty() || owner == kConfigOwner) {
+        out.failure =
+            PmError(ErrorKind::InvalidArgs,
+                    owner.empty() ? std::string("an owner is required")
+                                  : std::string("the interfaces of owner \"") + kConfigOwner + "\" are declared in " +
+                                        (declared_.path.empty() ? std::string(kDefaultConfigFile) : declared_.path) +
+                                        "; change them there and reload the service");
+        return out;
+    }
+    drainEvents(kDatagramsPerCall);
+    for (auto it = managed_.begin(); it != managed_.end();) {
+        if (it->second.owner == owner) {
+            released.push_back(it->first);
+            log_(it->first + ": released (owner " + rules::quoteArg(owner) + ")");
+            it = managed_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    if (released.empty() && !dirty_) {
+        return out;
+    }
+    return reconcile();
+}
+
+std::optional<PmError> ManagedEndpoints::declaredError(const std::string& interface) const
+{
+    const DeclaredInterface* d = declared_.find(interface);
+    if (d == nullptr) {
+        return std::nullopt;
+    }
+    return PmError(ErrorKind::Exists, interface + " is declared in " + declared_.path + " (line " +
+                                          std::to_string(d->line) + ", [interface:" + d->pattern +
+                                          "]); change it there and reload the service");
+}
+
+bool ManagedEndpoints::isManaged(const std::string& name) const
+{
+    return managed_.count(name) != 0 || (!declared_.interfaces.empty() && declared_.find(name) != nullptr);
+}
+
+ManagedSet ManagedEndpoints::effective() const
+{
+    if (declared_.interfaces.empty()) {
+        return managed_;
+    }
+    ManagedSet out;
+    for (const auto& [name, settings] : managed_) {
+        if (declared_.find(name) == nullptr) {
+            out.emplace(name, settings);
+        }
+    }
+    for (const std::string& name : interfaces_.names()) {
+        if (const DeclaredInterface* d = declared_.find(name)) {
+            out[name] = d->settings;
+        }
+    }
+    return out;
+}
+
+void ManagedEndpoints::endTransient()
+{
+    for (auto it = managed_.begin(); it != managed_.end();) {
+        if (it->second.transient && !interfaces_.indexOf(it->first)) {
+            log_(it->first + ": gone; its management ends (transient)");
+            it = managed_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+bool ManagedEndpoints::loadDeclared(const std::string& path, ManagedOutcome& out)
+{
+    DeclaredConfigResult loaded = loadDeclaredConfig(path);
+    if (!loaded.mistakes.empty()) {
+        for (const std::string& m : loaded.mistakes) {
+            log_(m);
+        }
+        log_(path + ": not applied (" + std::to_string(loaded.mistakes.size()) + " mistake(s)); " +
+             (declared_.path.empty() ? std::string("no interface is declared")
+                                     : "the version applied before stays in effect"));
+        return false;
+    }
+    if (loaded.config == declared_) {
+        return true;
+    }
+    if (loaded.config.path.empty()) {
+        log_(path + ": no such file; no interface is declared");
+    }
+    declared_ = std::move(loaded.config);
+    dropShadowed();
+    for (const DeclaredInterface& d : declared_.interfaces) {
+        log_(d.pattern + ": declared (" + describe(d.settings) + ")");
+    }
+    if (!declared_.path.empty()) {
+        log_(declared_.path + ": applied, " + std::to_string(declared_.interfaces.size()) + " interface section(s)");
+    }
+    applyDeclaredLimits(out);
+    if (started_ && !resyncPending_) {
+        drainEvents(kDatagramsPerCall);
+        out.merge(reconcile());
+    }
+    return true;
+}
+
+void ManagedEndpoints::dropShadowed()
+{
+    for (auto it = managed_.begin(); it != managed_.end();) {
+        if (declared_.find(it->first) != nullptr) {
+            log_(it->first + ": declared in " + declared_.path + "; the settings of ManageInterface are dropped");
+            it = managed_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+void ManagedEndpoints::applyDeclaredLimits(ManagedOutcome& out)
+{
+    if (!declared_.subflows && !declared_.addAddrAccepted) {
+        return;
+    }
+    try {
+        const Limits current = pm_.getLimits();
+        const bool subflows = declared_.subflows && *declared_.subflows != current.subflows;
+        const bool accepted = declared_.addAddrAccepted && *declared_.addAddrAccepted != current.addAddrAccepted;
+        if (!subflows && !accepted) {
+            return;
+        }
+        pm_.setLimits(subflows ? declared_.subflows : std::nullopt,
+                      accepted ? declared_.addAddrAccepted : std::nullopt);
+        out.subflowsLimitChanged |= subflows;
+        log_("limits set as " + declared_.path + " says: subflows " +
+             std::to_string(declared_.subflows.value_or(current.subflows)) + ", add_addr_accepted " +
+             std::to_string(declared_.addAddrAccepted.value_or(current.addAddrAccepted)));
+    } catch (const KernelRefused& e) {
+        fail(out, translated(e, "limits"));
+    } catch (const PmError& e) {
+        fail(out, e);
+    }
+}
+
 ManagedOutcome ManagedEndpoints::onRouteEvents()
 {
-    drainEvents();
+    drainEvents(discarding_ ? kDiscardsPerWake : kDatagramsPerWake);
     if (!dirty_) {
         return {};
     }
     return reconcile();
 }
 
-void ManagedEndpoints::drainEvents()
+void ManagedEndpoints::drainEvents(int budget)
 {
-    bool lost = resyncPending_;
-    for (int i = 0; i < kDatagramsPerWake; ++i) {
+    bool resyncNow = resyncPending_ && !discarding_;
+    for (int i = 0; i < budget; ++i) {
         std::size_t length = 0;
         RouteEventSocket::Status status;
         try {
             status = events_.receive(buffer_, &length);
         } catch (const PmError& e) {
+            // What follows in the queue may depend on what was just lost.
             log_(std::string(e.what()) + "; reading links and addresses again");
-            lost = true;
-            break;
+            discarding_ = true;
+            continue;
         }
         if (status == RouteEventSocket::Status::Empty) {
+            if (discarding_) {
+                // Everything older than the gap is gone: a dump taken now is
+                // newer than it, and what comes after is newer still.
+                discarding_ = false;
+                resyncNow = true;
+            }
             break;
         }
         if (status == RouteEventSocket::Status::Overrun) {
-            log_("rtnetlink events were lost (receive buffer overrun); reading links and addresses again");
-            lost = true;
+            if (!discarding_) {
+                log_("rtnetlink events were lost (receive buffer overrun); reading links and addresses again");
+            }
+            discarding_ = true;
             continue;
+        }
+        if (discarding_) {
+            ++discarded_;
+            continue;  // queued before the gap: older than the dump to come
         }
         try {
             rtnl::forEachMessage({buffer_.data(), length}, [&](const rtnl::Message& m) {
                 for (const std::string& name : interfaces_.apply(m)) {
-                    dirty_ |= managed_.count(name) != 0;
+                    dirty_ |= isManaged(name);
                 }
             });
         } catch (const PmError& e) {
             log_(std::string(e.what()) + "; reading links and addresses again");
-            lost = true;
+            discarding_ = true;
         }
     }
-    if (!lost) {
-        return;
+    if (!resyncNow) {
+        return;  // nothing lost, or still throwing away what came before the gap
     }
     try {
         resync();
         resyncPending_ = false;
         dirty_ = true;
+        if (discarded_ != 0) {
+            log_("rtnetlink: dropped " + std::to_string(discarded_) +
+                 " datagram(s) queued before the overrun; links and addresses read again");
+            discarded_ = 0;
+        }
     } catch (const PmError& e) {
         log_(std::string("cannot read the links and addresses again: ") + e.what() + "; retrying at the next event");
         resyncPending_ = true;
@@ -255,7 +448,8 @@ ManagedOutcome ManagedEndpoints::reconcile()
         fail(out, e);
         return out;
     }
-    const ReconcilePlan plan = planReconcile(wantedEndpoints(managed_, interfaces_), table, owned_);
+    endTransient();
+    const ReconcilePlan plan = planReconcile(wantedEndpoints(effective(), interfaces_), table, owned_);
     logNotes(plan.notes);
     // Deletes first: they free room in the table, and addresses to re-add
     // with other flags.
@@ -361,19 +555,22 @@ void ManagedEndpoints::saveState(ManagedOutcome& out)
 
 void ManagedEndpoints::applyLimits(ManagedOutcome& out)
 {
-    if (owned_.empty() || limits_.mode() == LimitsPolicy::Mode::Off) {
+    // A subflows limit the file sets is kept as set: a pin.
+    const LimitsPolicy policy =
+        declared_.subflows ? LimitsPolicy::parse(std::to_string(*declared_.subflows)).value_or(limits_) : limits_;
+    if (owned_.empty() || policy.mode() == LimitsPolicy::Mode::Off) {
         return;
     }
     try {
         const Limits current = pm_.getLimits();
-        const auto target = limits_.subflowsToSet(current.subflows, owned_.size());
+        const auto target = policy.subflowsToSet(current.subflows, owned_.size());
         if (!target) {
             return;
         }
         pm_.setLimits(*target, std::nullopt);
         out.subflowsLimitChanged = true;
         log_("subflows limit " + std::to_string(current.subflows) + " -> " + std::to_string(*target) + " for " +
-             std::to_string(owned_.size()) + " managed endpoint(s) (limits policy " + limits_.describe() + ")");
+             std::to_string(owned_.size()) + " managed endpoint(s) (limits policy " + policy.describe() + ")");
     } catch (const KernelRefused& e) {
         fail(out, translated(e, "limits"));
     } catch (const PmError& e) {

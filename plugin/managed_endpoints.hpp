@@ -10,6 +10,7 @@
 // class runs in unit tests against fakes.
 #pragma once
 
+#include "declared_config.hpp"
 #include "interface_table.hpp"
 #include "limits_policy.hpp"
 #include "managed_state.hpp"
@@ -61,20 +62,40 @@ public:
     ManagedOutcome manage(const std::string& interface, const ManagedSettings& settings);
     // Deletes the endpoints the service created for `interface` and stops
     // managing it. Releasing an interface that is not managed (or no longer
-    // exists) changes nothing and is not an error.
+    // exists) changes nothing and is not an error. An interface the
+    // configuration file declares is refused by both (Exists, naming the
+    // file): calls do not override the file.
     ManagedOutcome release(const std::string& interface);
+    // Releases every interface managed with this owner (exact match);
+    // `released` gets their names, possibly none. Owner "" is InvalidArgs,
+    // "config" too (the file's entries are changed in the file).
+    ManagedOutcome releaseOwner(const std::string& owner, std::vector<std::string>& released);
+
+    // Reads the configuration file and applies it: its interfaces are
+    // managed from now on (a ManageInterface entry of the same name is
+    // dropped), its limits set. Every mistake is one log line (file, line,
+    // key); a file with mistakes is not applied at all — at start nothing
+    // is declared, at a reload the previous version stays. True when applied.
+    // May come before start() (then start() reconciles).
+    bool loadDeclared(const std::string& path, ManagedOutcome& out);
 
     // The event socket is readable: applies the events and reconciles when a
     // managed interface changed. Never throws; problems go to the log.
     ManagedOutcome onRouteEvents();
 
     int eventFd() const { return events_.fd(); }
+    // What calls asked for (ManageInterface), and what the file declares.
     const ManagedSet& managed() const { return managed_; }
+    const DeclaredConfig& declared() const { return declared_; }
     const std::vector<OwnedEndpoint>& owned() const { return owned_; }
     const std::string& statePath() const { return state_.path(); }
 
 private:
-    void drainEvents();
+    // Reads at most `budget` datagrams. After an overrun it drops every
+    // datagram queued before the gap (until the socket is empty), and only
+    // then dumps: applying those older events on top of a newer dump would
+    // bring back addresses that are gone, and remove ones that came back.
+    void drainEvents(int budget);
     void resync();
     ManagedOutcome reconcile();
     void removeEndpoints(const std::vector<OwnedEndpoint>& remove, std::vector<OwnedEndpoint>& owned,
@@ -82,6 +103,17 @@ private:
     void addEndpoints(const std::vector<WantedEndpoint>& add, std::vector<OwnedEndpoint>& owned, ManagedOutcome& out);
     void saveState(ManagedOutcome& out);
     void applyLimits(ManagedOutcome& out);
+    void applyDeclaredLimits(ManagedOutcome& out);
+    // A managed name: asked for by a call, or matched by the file.
+    bool isManaged(const std::string& name) const;
+    // Every interface to keep endpoints for, by name: the calls' entries
+    // and each present interface the file's patterns match (the file wins).
+    ManagedSet effective() const;
+    // Transient entries whose interface is gone end.
+    void endTransient();
+    // Entries of calls for interfaces the file declares: dropped.
+    void dropShadowed();
+    std::optional<PmError> declaredError(const std::string& interface) const;
     void logNotes(const std::vector<std::string>& notes);
     void fail(ManagedOutcome& out, const PmError& error);
 
@@ -94,10 +126,14 @@ private:
 
     std::uint64_t netns_ = 0;
     ManagedSet managed_;
+    DeclaredConfig declared_;
     std::vector<OwnedEndpoint> owned_;
     InterfaceTable interfaces_;
+    bool started_ = false;        // start() ran: changes are reconciled at once
     bool dirty_ = false;          // a managed interface changed since the last reconcile
     bool resyncPending_ = false;  // events were lost and the dump failed: retry it
+    bool discarding_ = false;     // events were lost: dropping what was queued before the gap
+    std::size_t discarded_ = 0;   // datagrams dropped so far in this overrun, for the log
     std::uint32_t routeSeq_ = 0;
     std::string savedText_;  // what the state file holds: written only on change
     std::vector<std::string> lastNotes_;

@@ -4,6 +4,7 @@
 #include "text_words.hpp"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,7 +18,9 @@ namespace mptcp {
 namespace {
 
 constexpr std::string_view kMagic = "mptcp-pathmanagerd-state";
-constexpr int kVersion = 1;
+// 2: the namespace is named by its cookie (SO_NETNS_COOKIE), and interface
+// lines carry transient= and source=. A file of version 1 is not used.
+constexpr int kVersion = 2;
 
 // Owners are free text: every byte that could split a line or a word is
 // written as %XX.
@@ -112,10 +115,41 @@ bool validInterfaceName(std::string_view name)
            name.find_first_of("/: \t\n%") == std::string_view::npos;
 }
 
+// "key=" alone is empty text: value() wants at least one byte.
+std::string freeText(const LineParser& p, std::string_view word, std::string_view key)
+{
+    if (word.size() == key.size() + 1 && word.substr(0, key.size()) == key && word.back() == '=') {
+        return {};
+    }
+    const auto text = decode(p.value(word, key));
+    if (!text) {
+        p.fail("bad %-escape in " + std::string(key));
+    }
+    return *text;
+}
+
+// The writer writes printable ASCII and newlines only (free text is
+// %-escaped): any other byte means someone else wrote, or the file is
+// damaged; nothing in it can be trusted.
+void checkBytes(std::string_view text, std::string_view origin)
+{
+    int line = 1;
+    for (const unsigned char c : text) {
+        if (c == '\n') {
+            ++line;
+        } else if (c < 0x20 || c > 0x7e) {
+            char hexByte[8];
+            std::snprintf(hexByte, sizeof hexByte, "0x%02x", c);
+            throw PmError(ErrorKind::Failed, std::string(origin) + ":" + std::to_string(line) + ": byte " + hexByte +
+                                                 ", which the service never writes: not a state file it wrote");
+        }
+    }
+}
+
 void parseInterface(const LineParser& p, const std::vector<std::string_view>& w, ManagedSet& out)
 {
-    if (w.size() != 7) {
-        p.fail("an interface line has 7 words, this one " + std::to_string(w.size()));
+    if (w.size() != 9) {
+        p.fail("an interface line has 9 words, this one " + std::to_string(w.size()));
     }
     if (!validInterfaceName(w[1])) {
         p.fail("not an interface name: \"" + std::string(w[1].substr(0, 64)) + "\"");
@@ -139,14 +173,13 @@ void parseInterface(const LineParser& p, const std::vector<std::string_view>& w,
         p.fail("unique-local is 0 or 1");
     }
     s.addresses.uniqueLocal = uniqueLocal == "1";
-    // "owner=" alone is an empty owner: value() wants at least one byte.
-    if (w[6] != "owner=") {
-        const auto owner = decode(p.value(w[6], "owner"));
-        if (!owner) {
-            p.fail("bad %-escape in owner");
-        }
-        s.owner = *owner;
+    const std::string_view transient = p.value(w[6], "transient");
+    if (transient != "0" && transient != "1") {
+        p.fail("transient is 0 or 1");
     }
+    s.transient = transient == "1";
+    s.owner = freeText(p, w[7], "owner");
+    s.source = freeText(p, w[8], "source");
     if (!out.emplace(std::string(w[1]), s).second) {
         p.fail("interface " + std::string(w[1]) + " appears twice");
     }
@@ -176,11 +209,12 @@ std::string formatState(const ManagedState& state)
     out << "# mptcp-pathmanagerd: the interfaces it manages and the endpoints it created.\n"
         << "# Written by the service; edit only while it is stopped.\n"
         << kMagic << " " << kVersion << "\n"
-        << "netns " << state.netns << "\n";
+        << "netns-cookie " << state.netns << "\n";
     for (const auto& [name, s] : state.interfaces) {
         const char* families = s.addresses.ipv4 && s.addresses.ipv6 ? "ipv4,ipv6" : s.addresses.ipv4 ? "ipv4" : "ipv6";
         out << "interface " << name << " flags=" << hex(s.flags) << " port=" << s.port << " families=" << families
-            << " unique-local=" << (s.addresses.uniqueLocal ? 1 : 0) << " owner=" << encode(s.owner) << "\n";
+            << " unique-local=" << (s.addresses.uniqueLocal ? 1 : 0) << " transient=" << (s.transient ? 1 : 0)
+            << " owner=" << encode(s.owner) << " source=" << encode(s.source) << "\n";
     }
     for (const OwnedEndpoint& e : state.endpoints) {
         out << "endpoint " << static_cast<unsigned>(e.id) << " " << e.address.toString() << " "
@@ -191,6 +225,7 @@ std::string formatState(const ManagedState& state)
 
 ManagedState parseState(std::string_view text, std::string_view origin)
 {
+    checkBytes(text, origin);
     ManagedState state;
     bool haveMagic = false, haveNetns = false;
     int lineNo = 0;
@@ -213,10 +248,10 @@ ManagedState parseState(std::string_view text, std::string_view origin)
                        std::to_string(kVersion));
             }
             haveMagic = true;
-        } else if (w[0] == "netns" && w.size() == 2 && !haveNetns) {
+        } else if (w[0] == "netns-cookie" && w.size() == 2 && !haveNetns) {
             const auto netns = number<std::uint64_t>(w[1]);
             if (!netns) {
-                p.fail("bad netns");
+                p.fail("bad netns-cookie");
             }
             state.netns = *netns;
             haveNetns = true;
@@ -236,10 +271,14 @@ ManagedState parseState(std::string_view text, std::string_view origin)
 
 std::optional<ManagedState> StateFile::load() const
 {
-    const int fd = open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NOFOLLOW: the file is the service's own, never a link to another.
+    const int fd = open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) {
         if (errno == ENOENT) {
             return std::nullopt;
+        }
+        if (errno == ELOOP) {
+            throw PmError(ErrorKind::Failed, path_ + " is a symbolic link, not the service's own file", ELOOP);
         }
         throw PmError(ErrorKind::Failed, "cannot read " + path_ + ": " + errnoName(errno), errno);
     }
@@ -279,14 +318,34 @@ void StateFile::save(const ManagedState& state) const
     };
     const auto slash = path_.rfind('/');
     if (slash != std::string::npos && slash > 0) {
+        // Only the service reads and writes here: a directory it makes is
+        // 0700. One that exists is left as it is (--state-file may point
+        // into a directory others use; systemd makes the default one 0700
+        // with RuntimeDirectoryMode=), but it must be a directory, not a
+        // link to one.
         const std::string dir = path_.substr(0, slash);
-        if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+        if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
             fail("mkdir " + dir, errno);
+        }
+        struct stat st {};
+        if (lstat(dir.c_str(), &st) != 0) {
+            fail("stat " + dir, errno);
+        }
+        if (!S_ISDIR(st.st_mode)) {
+            fail(dir + " is not a directory", ENOTDIR);
         }
     }
     const std::string tmp = path_ + ".tmp";
     const std::string text = formatState(state);
-    const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    // O_EXCL|O_NOFOLLOW: never write through a file or link someone put
+    // there. A leftover of a crash between open and rename is the service's
+    // own: removed (unlink removes a link, not what it points to), then
+    // created again.
+    const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    int fd = open(tmp.c_str(), flags, 0600);
+    if (fd < 0 && errno == EEXIST && unlink(tmp.c_str()) == 0) {
+        fd = open(tmp.c_str(), flags, 0600);
+    }
     if (fd < 0) {
         fail("open " + tmp, errno);
     }
@@ -320,8 +379,19 @@ void StateFile::save(const ManagedState& state) const
 
 std::uint64_t currentNetnsId()
 {
-    struct stat st {};
-    return stat("/proc/self/ns/net", &st) == 0 ? static_cast<std::uint64_t>(st.st_ino) : 0;
+    // The namespace's cookie: unique for the life of the system, where the
+    // inode number of /proc/self/ns/net is reused once a namespace is gone.
+    const int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return 0;
+    }
+    std::uint64_t cookie = 0;
+    socklen_t length = sizeof cookie;
+    if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &length) != 0 || length != sizeof cookie) {
+        cookie = 0;
+    }
+    close(fd);
+    return cookie;
 }
 
 }  // namespace mptcp

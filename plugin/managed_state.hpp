@@ -18,8 +18,8 @@ namespace mptcp {
 inline constexpr const char* kDefaultStateFile = "/run/mptcp-pathmanager/managed.state";
 
 struct ManagedState {
-    // The network namespace the endpoints live in (its inode number): the
-    // state of another namespace must never be applied to this one.
+    // The network namespace the endpoints live in (its SO_NETNS_COOKIE):
+    // the state of another namespace must never be applied to this one.
     std::uint64_t netns = 0;
     ManagedSet interfaces;
     std::vector<OwnedEndpoint> endpoints;
@@ -36,9 +36,13 @@ public:
     explicit StateFile(std::string path) : path_(std::move(path)) {}
 
     // nullopt when there is no file yet. Throws PmError(Failed) when it
-    // cannot be read or is not a state file.
+    // cannot be read, is a symbolic link, holds a byte the writer never
+    // writes (anything but printable ASCII and newlines) or is not a state
+    // file.
     std::optional<ManagedState> load() const;
-    // Creates the directory (one level, mode 0755) when missing. Throws
+    // Creates the directory (one level, mode 0700) when missing (an existing
+    // one must be a directory, not a link); writes PATH.tmp (O_EXCL,
+    // O_NOFOLLOW, mode 0600), fsyncs it and renames it over PATH. Throws
     // PmError(Failed) with the errno when it cannot write.
     void save(const ManagedState& state) const;
 
@@ -48,7 +52,8 @@ private:
     std::string path_;
 };
 
-// The inode number of this process's network namespace; 0 when unknown.
+// The cookie (SO_NETNS_COOKIE) of this process's network namespace; 0 when
+// the kernel does not tell it.
 std::uint64_t currentNetnsId();
 
 }  // namespace mptcp

@@ -95,4 +95,9 @@ std::unique_ptr<NetlinkTransport> openRouteNetlink()
     return std::make_unique<MnlTransport>(NETLINK_ROUTE);
 }
 
+std::unique_ptr<NetlinkTransport> openSockDiagNetlink()
+{
+    return std::make_unique<MnlTransport>(NETLINK_SOCK_DIAG);
+}
+
 }  // namespace mptcp

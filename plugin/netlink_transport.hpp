@@ -34,4 +34,8 @@ std::unique_ptr<NetlinkTransport> openGenericNetlink();
 // interfaces' dumps of links and addresses (route_events.hpp has the events).
 std::unique_ptr<NetlinkTransport> openRouteNetlink();
 
+// The same for NETLINK_SOCK_DIAG: the live connections' socket diagnostics
+// (connection_reader.hpp). Reading them needs no capability.
+std::unique_ptr<NetlinkTransport> openSockDiagNetlink();
+
 }  // namespace mptcp

@@ -169,4 +169,59 @@ void PmClient::setFlags(const genl::AddrSpec& spec)
     transact(b.bytes(), [](const nlmsghdr*) {});
 }
 
+// ---------------------------------------------------------------- userspace PM
+
+void PmClient::announce(std::uint32_t token, const genl::AddrSpec& local)
+{
+    auto b = begin(proto::CMD_ANNOUNCE, NLM_F_ACK);
+    b.putU32(proto::ATTR_TOKEN, token);
+    b.putAddr(proto::ATTR_ADDR, local);
+    transact(b.bytes(), [](const nlmsghdr*) {});
+}
+
+void PmClient::remove(std::uint32_t token, std::uint8_t localId)
+{
+    auto b = begin(proto::CMD_REMOVE, NLM_F_ACK);
+    b.putU32(proto::ATTR_TOKEN, token);
+    b.putU8(proto::ATTR_LOC_ID, localId);
+    transact(b.bytes(), [](const nlmsghdr*) {});
+}
+
+void PmClient::subflowCreate(std::uint32_t token, const genl::AddrSpec& local, const genl::AddrSpec& remote)
+{
+    auto b = begin(proto::CMD_SUBFLOW_CREATE, NLM_F_ACK);
+    b.putU32(proto::ATTR_TOKEN, token);
+    b.putAddr(proto::ATTR_ADDR, local);
+    b.putAddr(proto::ATTR_ADDR_REMOTE, remote);
+    transact(b.bytes(), [](const nlmsghdr*) {});
+}
+
+void PmClient::subflowDestroy(std::uint32_t token, const genl::AddrSpec& local, const genl::AddrSpec& remote)
+{
+    auto b = begin(proto::CMD_SUBFLOW_DESTROY, NLM_F_ACK);
+    b.putU32(proto::ATTR_TOKEN, token);
+    b.putAddr(proto::ATTR_ADDR, local);
+    b.putAddr(proto::ATTR_ADDR_REMOTE, remote);
+    transact(b.bytes(), [](const nlmsghdr*) {});
+}
+
+void PmClient::setSubflowFlags(std::uint32_t token, const genl::AddrSpec& local, const genl::AddrSpec& remote)
+{
+    auto b = begin(proto::CMD_SET_FLAGS, NLM_F_ACK);
+    b.putU32(proto::ATTR_TOKEN, token);
+    b.putAddr(proto::ATTR_ADDR, local);
+    b.putAddr(proto::ATTR_ADDR_REMOTE, remote);
+    transact(b.bytes(), [](const nlmsghdr*) {});
+}
+
+std::vector<Endpoint> PmClient::dumpAddrs(std::uint32_t token)
+{
+    // A dump's errors (an unknown token) come in its NLMSG_DONE.
+    auto b = begin(proto::CMD_GET_ADDR, NLM_F_DUMP);
+    b.putU32(proto::ATTR_TOKEN, token);
+    std::vector<Endpoint> eps;
+    transact(b.bytes(), [&](const nlmsghdr* nlh) { eps.push_back(genl::parseEndpoint(nlh)); });
+    return eps;
+}
+
 }  // namespace mptcp

@@ -47,6 +47,18 @@ public:
     Limits getLimits();
     void setFlags(const genl::AddrSpec& spec);
 
+    // The userspace path manager's commands, each on the connection with
+    // this token (ANNOUNCE, REMOVE, SUBFLOW_CREATE,
+    // SUBFLOW_DESTROY, SET_FLAGS and GET_ADDR with MPTCP_PM_ATTR_TOKEN).
+    void announce(std::uint32_t token, const genl::AddrSpec& local);
+    void remove(std::uint32_t token, std::uint8_t localId);
+    void subflowCreate(std::uint32_t token, const genl::AddrSpec& local, const genl::AddrSpec& remote);
+    void subflowDestroy(std::uint32_t token, const genl::AddrSpec& local, const genl::AddrSpec& remote);
+    void setSubflowFlags(std::uint32_t token, const genl::AddrSpec& local, const genl::AddrSpec& remote);
+    // The connection's local addresses (kernel 6.9+; older kernels ignore
+    // the token and would list the endpoint table: the caller checks).
+    std::vector<Endpoint> dumpAddrs(std::uint32_t token);
+
 private:
     using OnData = std::function<void(const nlmsghdr*)>;
     // Sends the request built in request_ and reads until its ACK, error or

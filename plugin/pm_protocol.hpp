@@ -22,6 +22,11 @@ enum Command : std::uint8_t {
     CMD_SET_LIMITS = 5,
     CMD_GET_LIMITS = 6,
     CMD_SET_FLAGS = 7,
+    // The userspace path manager's per-connection commands (by token).
+    CMD_ANNOUNCE = 8,
+    CMD_REMOVE = 9,
+    CMD_SUBFLOW_CREATE = 10,
+    CMD_SUBFLOW_DESTROY = 11,
 };
 
 // Top-level attributes of configuration requests (MPTCP_PM_ATTR_*).

@@ -105,4 +105,28 @@ void checkLimit(std::uint32_t value, std::string_view name)
     }
 }
 
+void checkAnnounceId(std::uint8_t id)
+{
+    if (id == 0) {
+        refuse("an announced address needs an id 1..255 (id 0 is the initial subflow's address)");
+    }
+}
+
+void checkPortGiven(std::uint16_t port, std::string_view what)
+{
+    if (port == 0) {
+        refuse(std::string("a ") + std::string(what) + " is required (0 is none)");
+    }
+}
+
+void checkSameFamily(const IpAddress& local, const IpAddress& remote)
+{
+    const bool localV4 = local.isV4() || local.isV4Mapped();
+    const bool remoteV4 = remote.isV4() || remote.isV4Mapped();
+    if (localV4 != remoteV4) {
+        refuse("local address " + local.toString() + " and remote address " + remote.toString() +
+               " are not of the same family");
+    }
+}
+
 }  // namespace mptcp::rules

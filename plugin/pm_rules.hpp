@@ -38,4 +38,12 @@ FlagChange flagChange(std::span<const std::string> names);
 // A limit value: 0..8 on today's kernels.
 void checkLimit(std::uint32_t value, std::string_view name);
 
+// The userspace path manager's rules (docs/userspace-pm.md).
+// An announced address needs an id 1..255: 0 is the initial subflow's.
+void checkAnnounceId(std::uint8_t id);
+// A port the kernel needs (`what`: "remote port", "local port").
+void checkPortGiven(std::uint16_t port, std::string_view what);
+// A subflow's two ends are both IPv4 (plain or mapped) or both IPv6.
+void checkSameFamily(const IpAddress& local, const IpAddress& remote);
+
 }  // namespace mptcp::rules

@@ -24,7 +24,11 @@ struct ManagedSettings {
     std::uint32_t flags = 0;  // proto::AddrFlag bits
     std::uint16_t port = 0;   // 0 = none (signal endpoints only)
     AddressPolicy addresses;
-    std::string owner;  // free text, e.g. a connection uuid
+    std::string owner;   // free text, e.g. a connection uuid
+    std::string source;  // free text: why these flags (shown, never interpreted)
+    // The management ends when the interface goes away (deleted, or renamed
+    // to another name) instead of waiting for that name to come back.
+    bool transient = false;
 
     bool operator==(const ManagedSettings&) const = default;
 };

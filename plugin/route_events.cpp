@@ -54,7 +54,10 @@ public:
     Status receive(std::span<std::uint8_t> buffer, std::size_t* length) override
     {
         for (;;) {
-            const ssize_t n = recv(fd(), buffer.data(), buffer.size(), MSG_TRUNC);
+            sockaddr_nl from{};
+            socklen_t fromLen = sizeof from;
+            const ssize_t n =
+                recvfrom(fd(), buffer.data(), buffer.size(), MSG_TRUNC, reinterpret_cast<sockaddr*>(&from), &fromLen);
             if (n < 0) {
                 if (errno == EINTR) {
                     continue;
@@ -66,6 +69,11 @@ public:
                     return Status::Overrun;
                 }
                 fail("receive", errno);
+            }
+            if (from.nl_pid != 0) {
+                // Any local process may send to this socket's port id; only
+                // the kernel speaks for the links and addresses.
+                continue;
             }
             if (static_cast<std::size_t>(n) > buffer.size()) {
                 fail("receive (datagram larger than the buffer)", EMSGSIZE);

@@ -23,7 +23,12 @@ public:
     // For poll(): readable when events are pending.
     virtual int fd() const = 0;
     // Never blocks. On Datagram, *length is the datagram's size (never more
-    // than the buffer: a truncated datagram is an error, PmError).
+    // than the buffer: a truncated datagram is an error, PmError). Datagrams
+    // that do not come from the kernel (sender port id not 0) are skipped.
+    //
+    // After Overrun the socket still holds what the kernel queued BEFORE
+    // the gap: those datagrams are older than anything a dump taken now
+    // would show, and must not be applied on top of it.
     virtual Status receive(std::span<std::uint8_t> buffer, std::size_t* length) = 0;
 };
 

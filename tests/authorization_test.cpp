@@ -44,6 +44,7 @@ std::vector<Change> everyChange()
         {"SetLimits", [](PathManagerClient& pm) { pm.SetLimits(5, 5); }},
         {"ManageInterface", [](PathManagerClient& pm) { pm.ManageInterface("lo", {"subflow"}, {}); }},
         {"ReleaseInterface", [](PathManagerClient& pm) { pm.ReleaseInterface("lo"); }},
+        {"ReleaseOwner", [](PathManagerClient& pm) { pm.ReleaseOwner("a-connection-uuid"); }},
         {"Set SubflowsLimit", [](PathManagerClient& pm) { pm.SubflowsLimit(6); }},
         {"Set AddAddrAcceptedLimit", [](PathManagerClient& pm) { pm.AddAddrAcceptedLimit(6); }},
         {"Set Enabled", [](PathManagerClient& pm) { pm.Enabled(false); }},

@@ -363,15 +363,25 @@ BusHarness::~BusHarness()
     stop();
 }
 
+// Tests of the policy run clients as nobody, so every directory above the
+// bus socket must be searchable by other users. /tmp is (mode 1777) on most
+// machines, but some sandboxes make it 0700; /run (0755) always is.
+static std::string searchableTempParent()
+{
+    struct stat st {};
+    if (stat("/tmp", &st) == 0 && (st.st_mode & S_IXOTH) != 0) {
+        return "/tmp";
+    }
+    return "/run";
+}
+
 void BusHarness::start()
 {
-    char pattern[] = "/tmp/mptcp-bus-test.XXXXXX";
-    if (mkdtemp(pattern) == nullptr) {
+    std::string pattern = searchableTempParent() + "/mptcp-bus-test.XXXXXX";
+    if (mkdtemp(pattern.data()) == nullptr) {
         failErrno("mkdtemp");
     }
     dir_ = pattern;
-    // Other users may reach the bus socket: tests of the policy run clients
-    // as nobody.
     chmod(dir_.c_str(), 0755);
     writeBusConfig();
     startBus();
@@ -458,8 +468,9 @@ void BusHarness::startDaemon()
     const int log = openLog(dir_ + "/" + kDaemonLog);
     ChildSpec spec;
     // The managed interfaces' state in the test's own directory, never the
-    // host's /run (it outlives a restartDaemon(), as /run would).
-    spec.argv = {daemon, "--state-file=" + dir_ + "/managed.state"};
+    // host's /run (it outlives a restartDaemon(), as /run would); the same
+    // for the configuration file (absent unless a test writes it).
+    spec.argv = {daemon, "--state-file=" + dir_ + "/managed.state", "--config=" + dir_ + "/pathmanager.conf"};
     spec.argv.insert(spec.argv.end(), options_.daemonArgs.begin(), options_.daemonArgs.end());
     spec.env = environmentWithBus(busAddress_);
     spec.stdoutFd = log;

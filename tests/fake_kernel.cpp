@@ -248,11 +248,17 @@ Datagram statusMessage(const nlmsghdr& request, int error, std::string_view text
     return m.bytes();
 }
 
-// The end of a dump: NLMSG_DONE with the dump's status, an int.
-Datagram doneMessage(const nlmsghdr& request)
+// The end of a dump: NLMSG_DONE with the dump's status, an int. An error
+// of the dump callback comes here too, with its extack text alone
+// (netlink_dump_done()).
+Datagram doneMessage(const nlmsghdr& request, int error = 0, std::string_view text = {})
 {
-    MessageBuilder m(NLMSG_DONE, NLM_F_MULTI, request);
-    *static_cast<int*>(m.extraHeader(sizeof(int))) = 0;
+    const auto flags = static_cast<std::uint16_t>(NLM_F_MULTI | (text.empty() ? 0 : NLM_F_ACK_TLVS));
+    MessageBuilder m(NLMSG_DONE, flags, request);
+    *static_cast<int*>(m.extraHeader(sizeof(int))) = -error;
+    if (!text.empty()) {
+        m.str(NLMSGERR_ATTR_MSG, text);
+    }
     return m.bytes();
 }
 
@@ -371,7 +377,26 @@ std::uint8_t lowestFreeId(const std::bitset<256>& used, unsigned from)
 bool isWrite(std::uint8_t cmd)
 {
     return cmd == proto::CMD_ADD_ADDR || cmd == proto::CMD_DEL_ADDR || cmd == proto::CMD_FLUSH_ADDRS ||
-           cmd == proto::CMD_SET_LIMITS || cmd == proto::CMD_SET_FLAGS;
+           cmd == proto::CMD_SET_LIMITS || cmd == proto::CMD_SET_FLAGS || cmd == proto::CMD_ANNOUNCE ||
+           cmd == proto::CMD_REMOVE || cmd == proto::CMD_SUBFLOW_CREATE || cmd == proto::CMD_SUBFLOW_DESTROY;
+}
+
+// mptcp_pm_addr_families_match() for an IPv4 or dual-stack IPv6 socket.
+bool familiesMatch(int connectionFamily, const IpAddress& local, const IpAddress& remote)
+{
+    const bool localV4 = local.isV4() || local.isV4Mapped();
+    const bool remoteV4 = remote.isV4() || remote.isV4Mapped();
+    if (connectionFamily == AF_INET) {
+        return localV4 && remoteV4;
+    }
+    return localV4 == remoteV4;
+}
+
+// mptcp_addresses_equal() with the port compared when asked to; used on
+// the 4-tuple of a subflow, where a port of 0 in the request means "any".
+bool matches(const IpAddress& address, std::uint16_t port, const IpAddress& wanted, std::uint16_t wantedPort)
+{
+    return address.sameAs(wanted) && (wantedPort == 0 || port == wantedPort);
 }
 
 }  // namespace
@@ -518,6 +543,9 @@ std::vector<Datagram> FakeKernel::process(const nlmsghdr* nlh)
 {
     const Outcome out =
         (nlh->nlmsg_flags & NLM_F_REQUEST) && nlh->nlmsg_type >= NLMSG_MIN_TYPE ? dispatch(nlh) : Outcome{};
+    if (out.error != 0 && out.dump) {
+        return {doneMessage(*nlh, out.error, out.message)};
+    }
     if (out.error != 0) {
         return {statusMessage(*nlh, out.error, out.message, out.badAttr, out.missingAttr)};
     }
@@ -552,20 +580,32 @@ FakeKernel::Outcome FakeKernel::dispatch(const nlmsghdr* nlh)
         return controller(req);
     }
 
-    if (req.cmd < proto::CMD_ADD_ADDR || req.cmd > proto::CMD_SET_FLAGS) {
-        return req.refuse(EOPNOTSUPP);  // includes the userspace PM's commands: not modelled
+    if (req.cmd < proto::CMD_ADD_ADDR || req.cmd > proto::CMD_SUBFLOW_DESTROY) {
+        return req.refuse(EOPNOTSUPP);
     }
     if (isWrite(req.cmd) && !capNetAdmin_) {
         return req.refuse(EPERM);
     }
     if (req.dump) {
-        // Only GET_ADDR can dump; a dump's attributes are not looked at.
-        return req.cmd == proto::CMD_GET_ADDR ? dumpAddrs(req) : req.refuse(EOPNOTSUPP);
+        // Only GET_ADDR can dump; with a token it lists that connection's
+        // local addresses (6.9+), else the endpoint table.
+        if (req.cmd != proto::CMD_GET_ADDR) {
+            return req.refuse(EOPNOTSUPP);
+        }
+        return req.attrs[proto::ATTR_TOKEN] != nullptr ? dumpConnectionAddrs(req) : dumpAddrs(req);
     }
     if (const auto v = findViolation(req.payload, req.payloadLen, kPmPolicy)) {
         return req.refuse(v->error, v->message, v->at);
     }
     switch (req.cmd) {
+        case proto::CMD_ANNOUNCE:
+            return announce(req);
+        case proto::CMD_REMOVE:
+            return remove(req);
+        case proto::CMD_SUBFLOW_CREATE:
+            return subflowCreate(req);
+        case proto::CMD_SUBFLOW_DESTROY:
+            return subflowDestroy(req);
         case proto::CMD_ADD_ADDR:
             return addAddr(req);
         case proto::CMD_DEL_ADDR:
@@ -579,7 +619,9 @@ FakeKernel::Outcome FakeKernel::dispatch(const nlmsghdr* nlh)
         case proto::CMD_GET_LIMITS:
             return getLimits(req);
         default:
-            return setFlags(req);
+            // With a token, SET_FLAGS is the userspace PM's (after the
+            // address nest was checked the same way).
+            return req.attrs[proto::ATTR_TOKEN] != nullptr ? setSubflowFlags(req) : setFlags(req);
     }
 }
 
@@ -853,6 +895,333 @@ FakeKernel::Outcome FakeKernel::setFlags(const Request& req)
     constexpr std::uint32_t kChangeable = proto::FLAG_BACKUP | proto::FLAG_FULLMESH;
     it->flags = (it->flags & ~kChangeable) | (wanted.flags & kChangeable);
     return {};
+}
+
+// ---------------------------------------------------------------- userspace PM
+
+FakeKernel::LiveConnection* FakeKernel::userspaceConnection(const Request& req, Outcome& refusal)
+{
+    const nlattr* token = req.attrs[proto::ATTR_TOKEN];
+    if (token == nullptr) {
+        refusal = req.missing(proto::ATTR_TOKEN);
+        return nullptr;
+    }
+    const auto it = connections_.find(mnl_attr_get_u32(token));
+    if (it == connections_.end()) {
+        refusal = req.refuse(EINVAL, "invalid token", token);
+        return nullptr;
+    }
+    if (!it->second.spec.userspace) {
+        refusal = req.refuse(EINVAL, "userspace PM not selected", token);
+        return nullptr;
+    }
+    return &it->second;
+}
+
+namespace {
+
+// mptcp_userspace_pm_append_new_local_addr() without needs_id (what
+// ANNOUNCE and SUBFLOW_CREATE use): a new address joins the list with the
+// id it came with; an address and id already listed together pass; an
+// address listed with another id, or an id listed for another address, is
+// refused (-EINVAL). The port counts in the address comparison.
+int appendLocal(std::vector<Endpoint>& list, const Endpoint& entry)
+{
+    for (const Endpoint& e : list) {
+        const bool addrMatch = sameAddress(e, entry, true);
+        const bool idMatch = e.id == entry.id;
+        if (addrMatch && idMatch) {
+            return entry.id;
+        }
+        if (addrMatch || idMatch) {
+            return -EINVAL;
+        }
+    }
+    list.push_back(entry);
+    return entry.id;
+}
+
+// mptcp_userspace_pm_delete_local_addr(): the first entry of the address,
+// whatever its port.
+void deleteLocal(std::vector<Endpoint>& list, const IpAddress& address)
+{
+    const auto it =
+        std::find_if(list.begin(), list.end(), [&](const Endpoint& e) { return e.address.sameAs(address); });
+    if (it != list.end()) {
+        list.erase(it);
+    }
+}
+
+}  // namespace
+
+// mptcp_pm_nl_announce_doit(): the address must carry a non-zero id and
+// the signal flag; the list check; then ADD_ADDR unless already announced.
+FakeKernel::Outcome FakeKernel::announce(const Request& req)
+{
+    if (req.attrs[proto::ATTR_ADDR] == nullptr) {
+        return req.missing(proto::ATTR_ADDR);
+    }
+    Outcome refusal;
+    LiveConnection* c = userspaceConnection(req, refusal);
+    if (c == nullptr) {
+        return refusal;
+    }
+    const nlattr* nest = req.attrs[proto::ATTR_ADDR];
+    Endpoint entry;
+    if (auto refused = req.parseEntry(nest, /*requireFamily=*/true, entry)) {
+        return std::move(*refused);
+    }
+    if (entry.id == 0) {
+        return req.refuse(EINVAL, "invalid addr id", nest);
+    }
+    if (!(entry.flags & proto::FLAG_SIGNAL)) {
+        return req.refuse(EINVAL, "invalid addr flags", nest);
+    }
+    if (appendLocal(c->local, entry) < 0) {
+        return req.refuse(EINVAL, "did not match address and id", nest);
+    }
+    if (std::find(c->announced.begin(), c->announced.end(), entry.id) == c->announced.end()) {
+        c->announced.push_back(entry.id);
+    }
+    return {};
+}
+
+// mptcp_pm_nl_remove_doit(): id 0 is the initial subflow's address (there
+// must be a subflow with local id 0); another id must be in the list. The
+// address is withdrawn and its subflows closed.
+FakeKernel::Outcome FakeKernel::remove(const Request& req)
+{
+    const nlattr* idAttr = req.attrs[proto::ATTR_LOC_ID];
+    if (idAttr == nullptr) {
+        return req.missing(proto::ATTR_LOC_ID);
+    }
+    const std::uint8_t id = mnl_attr_get_u8(idAttr);
+    Outcome refusal;
+    LiveConnection* c = userspaceConnection(req, refusal);
+    if (c == nullptr) {
+        return refusal;
+    }
+    const auto notFound = [&] {
+        return req.refuse(EINVAL, "address with id " + std::to_string(id) + " not found", idAttr);
+    };
+    const auto closeSubflows = [&] { std::erase_if(c->subflows, [id](const Subflow& s) { return s.localId == id; }); };
+    if (id == 0) {
+        if (std::none_of(c->subflows.begin(), c->subflows.end(), [](const Subflow& s) { return s.localId == 0; })) {
+            return notFound();
+        }
+        closeSubflows();
+        return {};
+    }
+    const auto it = findById(c->local, id);
+    if (it == c->local.end()) {
+        return notFound();
+    }
+    c->local.erase(it);
+    std::erase(c->announced, id);
+    closeSubflows();
+    return {};
+}
+
+// mptcp_pm_nl_subflow_create_doit(): a local address without the signal
+// flag, a remote one of a matching family, the list check, then connect.
+FakeKernel::Outcome FakeKernel::subflowCreate(const Request& req)
+{
+    if (req.attrs[proto::ATTR_ADDR] == nullptr) {
+        return req.missing(proto::ATTR_ADDR);
+    }
+    if (req.attrs[proto::ATTR_ADDR_REMOTE] == nullptr) {
+        return req.missing(proto::ATTR_ADDR_REMOTE);
+    }
+    Outcome refusal;
+    LiveConnection* c = userspaceConnection(req, refusal);
+    if (c == nullptr) {
+        return refusal;
+    }
+    const nlattr* laddr = req.attrs[proto::ATTR_ADDR];
+    Endpoint entry;
+    if (auto refused = req.parseEntry(laddr, /*requireFamily=*/true, entry)) {
+        return std::move(*refused);
+    }
+    if (entry.flags & proto::FLAG_SIGNAL) {
+        return req.refuse(EINVAL, "invalid addr flags", laddr);
+    }
+    entry.flags |= proto::FLAG_SUBFLOW;
+    Endpoint remote;
+    if (auto refused = req.parseEntry(req.attrs[proto::ATTR_ADDR_REMOTE], /*requireFamily=*/true, remote)) {
+        return std::move(*refused);
+    }
+    if (!familiesMatch(c->spec.localAddress.family, entry.address, remote.address)) {
+        return req.refuse(EINVAL, "families mismatch");
+    }
+    if (appendLocal(c->local, entry) < 0) {
+        return req.refuse(EINVAL, "did not match address and id", laddr);
+    }
+    // __mptcp_subflow_connect(): binding the local address comes first.
+    const bool local = std::any_of(localAddresses_.begin(), localAddresses_.end(),
+                                   [&](const IpAddress& a) { return a.sameAs(entry.address); });
+    if (!local) {
+        deleteLocal(c->local, entry.address);
+        return req.refuse(EADDRNOTAVAIL, "connect error: -" + std::to_string(EADDRNOTAVAIL));
+    }
+    c->subflows.push_back({.localId = entry.id,
+                           .localAddress = entry.address,
+                           .localPort = entry.port != 0 ? entry.port : c->nextPort++,
+                           .remoteAddress = remote.address,
+                           .remotePort = remote.port,
+                           .backup = (entry.flags & proto::FLAG_BACKUP) != 0});
+    return {};
+}
+
+// mptcp_pm_nl_subflow_destroy_doit(): the whole 4-tuple, both ports; the
+// local address leaves the list with the subflow.
+FakeKernel::Outcome FakeKernel::subflowDestroy(const Request& req)
+{
+    if (req.attrs[proto::ATTR_ADDR] == nullptr) {
+        return req.missing(proto::ATTR_ADDR);
+    }
+    if (req.attrs[proto::ATTR_ADDR_REMOTE] == nullptr) {
+        return req.missing(proto::ATTR_ADDR_REMOTE);
+    }
+    Outcome refusal;
+    LiveConnection* c = userspaceConnection(req, refusal);
+    if (c == nullptr) {
+        return refusal;
+    }
+    const nlattr* laddr = req.attrs[proto::ATTR_ADDR];
+    const nlattr* raddr = req.attrs[proto::ATTR_ADDR_REMOTE];
+    Endpoint local, remote;
+    if (auto refused = req.parseEntry(laddr, /*requireFamily=*/true, local)) {
+        return std::move(*refused);
+    }
+    if (auto refused = req.parseEntry(raddr, /*requireFamily=*/true, remote)) {
+        return std::move(*refused);
+    }
+    if ((local.address.isV4() || local.address.isV4Mapped()) !=
+        (remote.address.isV4() || remote.address.isV4Mapped())) {
+        return req.refuse(EINVAL, "address families do not match");
+    }
+    if (local.port == 0) {
+        return req.refuse(EINVAL, "missing local port", laddr);
+    }
+    if (remote.port == 0) {
+        return req.refuse(EINVAL, "missing remote port", raddr);
+    }
+    const auto it = std::find_if(c->subflows.begin(), c->subflows.end(), [&](const Subflow& s) {
+        return matches(s.localAddress, s.localPort, local.address, local.port) &&
+               matches(s.remoteAddress, s.remotePort, remote.address, remote.port);
+    });
+    if (it == c->subflows.end()) {
+        return req.refuse(ESRCH, "subflow not found");
+    }
+    deleteLocal(c->local, local.address);
+    c->subflows.erase(it);
+    return {};
+}
+
+// mptcp_userspace_pm_set_flags(): backup or not on the first subflow that
+// matches (a port of 0 matches any); the listed address follows.
+FakeKernel::Outcome FakeKernel::setSubflowFlags(const Request& req)
+{
+    const nlattr* laddr = req.attrs[proto::ATTR_ADDR];
+    if (laddr == nullptr) {
+        return req.missing(proto::ATTR_ADDR);
+    }
+    Endpoint local;
+    if (auto refused = req.parseEntry(laddr, /*requireFamily=*/false, local)) {
+        return std::move(*refused);
+    }
+    const nlattr* raddr = req.attrs[proto::ATTR_ADDR_REMOTE];
+    if (raddr == nullptr) {
+        return req.missing(proto::ATTR_ADDR_REMOTE);
+    }
+    Outcome refusal;
+    LiveConnection* c = userspaceConnection(req, refusal);
+    if (c == nullptr) {
+        return refusal;
+    }
+    if (local.address.family == 0) {
+        return req.refuse(EINVAL, "invalid local address family", laddr);
+    }
+    Endpoint remote;
+    if (auto refused = req.parseEntry(raddr, /*requireFamily=*/true, remote)) {
+        return std::move(*refused);
+    }
+    const bool backup = (local.flags & proto::FLAG_BACKUP) != 0;
+    const auto listed = std::find_if(c->local.begin(), c->local.end(),
+                                     [&](const Endpoint& e) { return e.address.sameAs(local.address); });
+    if (listed != c->local.end()) {
+        listed->flags = backup ? (listed->flags | proto::FLAG_BACKUP) : (listed->flags & ~proto::FLAG_BACKUP);
+    }
+    const auto it = std::find_if(c->subflows.begin(), c->subflows.end(), [&](const Subflow& s) {
+        return matches(s.localAddress, s.localPort, local.address, local.port) &&
+               matches(s.remoteAddress, s.remotePort, remote.address, remote.port);
+    });
+    if (it == c->subflows.end()) {
+        return req.refuse(EINVAL, "subflow not found");
+    }
+    it->backup = backup;
+    return {};
+}
+
+// mptcp_userspace_pm_dump_addr(): the list in its order, each id once; an
+// unknown token ends the dump with the error in NLMSG_DONE.
+FakeKernel::Outcome FakeKernel::dumpConnectionAddrs(const Request& req)
+{
+    Outcome out;
+    LiveConnection* c = userspaceConnection(req, out);
+    out.dump = true;
+    if (c == nullptr) {
+        return out;
+    }
+    Datagram all;
+    std::bitset<256> seen;
+    for (const Endpoint& ep : c->local) {
+        if (seen.test(ep.id)) {
+            continue;
+        }
+        seen.set(ep.id);
+        const Datagram m = endpointMessage(*req.nlh, ep, NLM_F_MULTI);
+        all.insert(all.end(), m.begin(), m.end());
+    }
+    if (!all.empty()) {
+        out.data.push_back(std::move(all));
+    }
+    return out;
+}
+
+std::uint32_t FakeKernel::addConnection(const Connection& connection, std::uint32_t token)
+{
+    if (token == 0) {
+        token = 0x1000 + static_cast<std::uint32_t>(connections_.size());
+    }
+    LiveConnection& c = connections_[token];
+    c = LiveConnection{};
+    c.spec = connection;
+    c.subflows.push_back({.localId = 0,
+                          .localAddress = connection.localAddress,
+                          .localPort = connection.localPort,
+                          .remoteAddress = connection.remoteAddress,
+                          .remotePort = connection.remotePort,
+                          .backup = false});
+    return token;
+}
+
+std::vector<FakeKernel::Subflow> FakeKernel::subflows(std::uint32_t token) const
+{
+    const auto it = connections_.find(token);
+    return it == connections_.end() ? std::vector<Subflow>{} : it->second.subflows;
+}
+
+std::vector<Endpoint> FakeKernel::connectionAddresses(std::uint32_t token) const
+{
+    const auto it = connections_.find(token);
+    return it == connections_.end() ? std::vector<Endpoint>{} : it->second.local;
+}
+
+std::vector<std::uint8_t> FakeKernel::announcedIds(std::uint32_t token) const
+{
+    const auto it = connections_.find(token);
+    return it == connections_.end() ? std::vector<std::uint8_t>{} : it->second.announced;
 }
 
 // ---------------------------------------------------------------- the host and inspection

@@ -9,9 +9,15 @@
 // for NETLINK_CAP_ACK) and, when there are TLVs, NLM_F_ACK_TLVS with the
 // extack message and the offset of the attribute at fault.
 //
-// Not modelled: live connections (delete id 0 and flush only touch the
-// table here), events, the userspace-PM attributes (token, loc_id, remote
-// address) and commands, dumps of the controller, CTRL_ATTR_OPS, and the
+// Live connections are modelled for the userspace path manager only
+// (addConnection()): their local address list, announcements and subflows,
+// and the commands ANNOUNCE, REMOVE, SUBFLOW_CREATE, SUBFLOW_DESTROY,
+// SET_FLAGS and GET_ADDR dumps with a token. A created subflow simply
+// exists: no peer accepts or refuses it.
+//
+// Not modelled: the in-kernel path manager's effect on connections (delete
+// id 0 and flush only touch the table here), events, GET_ADDR of one
+// address with a token, dumps of the controller, CTRL_ATTR_OPS, and the
 // NLMSGERR_ATTR_POLICY nest the kernel adds to attribute-policy errors
 // (their errno, text and offset are the kernel's).
 #pragma once
@@ -25,6 +31,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -69,6 +76,33 @@ public:
     // the id of the entry for that address, 0 when the table is full.
     std::uint8_t addImplicitEndpoint(const IpAddress& address);
 
+    // A live MPTCP connection whose initial subflow runs from local to
+    // remote (local id 0). `userspace`: created while the path manager was
+    // "userspace"; else the kernel refuses the userspace commands on it.
+    struct Connection {
+        bool userspace = true;
+        IpAddress localAddress;
+        std::uint16_t localPort = 0;
+        IpAddress remoteAddress;
+        std::uint16_t remotePort = 0;
+    };
+    struct Subflow {
+        std::uint8_t localId = 0;
+        IpAddress localAddress;
+        std::uint16_t localPort = 0;
+        IpAddress remoteAddress;
+        std::uint16_t remotePort = 0;
+        bool backup = false;
+    };
+    // Returns the connection's token (the given one, or a new one).
+    std::uint32_t addConnection(const Connection& connection, std::uint32_t token = 0);
+    // Empty for an unknown token. The initial subflow comes first.
+    std::vector<Subflow> subflows(std::uint32_t token) const;
+    // The connection's local address list, in the kernel's list order.
+    std::vector<Endpoint> connectionAddresses(std::uint32_t token) const;
+    // Ids announced to the peer (ADD_ADDR sent, not yet removed).
+    std::vector<std::uint8_t> announcedIds(std::uint32_t token) const;
+
     // ------------------------------------------------ error-path hooks
     // Appends a raw datagram to the reply queue.
     void queueRaw(Datagram datagram) { replies_.push_back(std::move(datagram)); }
@@ -108,6 +142,23 @@ private:
     Outcome getLimits(const Request& req) const;
     Outcome setFlags(const Request& req);
 
+    // The userspace path manager (pm_userspace.c).
+    struct LiveConnection {
+        Connection spec;
+        std::vector<Endpoint> local;  // userspace_pm_local_addr_list
+        std::vector<Subflow> subflows;
+        std::vector<std::uint8_t> announced;
+        std::uint16_t nextPort = 50000;  // the ephemeral ports of new subflows
+    };
+    // mptcp_userspace_pm_get_sock(): the connection, or the refusal.
+    LiveConnection* userspaceConnection(const Request& req, Outcome& refusal);
+    Outcome announce(const Request& req);
+    Outcome remove(const Request& req);
+    Outcome subflowCreate(const Request& req);
+    Outcome subflowDestroy(const Request& req);
+    Outcome setSubflowFlags(const Request& req);
+    Outcome dumpConnectionAddrs(const Request& req);
+
     // mptcp_pm_nl_append_new_local_addr(): the table checks and id choice.
     // Returns the new id, or a negative errno.
     int appendEntry(Endpoint entry, bool replaceImplicit);
@@ -123,6 +174,8 @@ private:
     std::bitset<256> usedIds_;
     std::uint8_t nextId_ = 1;
     Limits limits_{.subflows = 2, .addAddrAccepted = 0};
+
+    std::map<std::uint32_t, LiveConnection> connections_;
 
     std::deque<Datagram> replies_;
     std::vector<Datagram> sent_;

@@ -186,9 +186,9 @@ void FakeRoute::removeAddress(std::int32_t ifindex, const std::string& cidr)
     std::erase_if(addresses_, [&](const Address& x) { return x.ifindex == ifindex && x.cidr == cidr; });
 }
 
-void FakeRoute::loseEvents()
+void FakeRoute::overflow()
 {
-    events_.clear();
+    full_ = true;
     overrun_ = true;
 }
 
@@ -248,6 +248,7 @@ RouteEventSocket::Status FakeRoute::Events::receive(std::span<std::uint8_t> buff
 {
     if (route_.overrun_) {
         route_.overrun_ = false;
+        route_.full_ = false;  // reading makes room again
         return Status::Overrun;
     }
     if (route_.events_.empty()) {

@@ -47,9 +47,12 @@ public:
     void removeAddress(std::int32_t ifindex, const std::string& cidr);
 
     // ------------------------------------------------ the event stream
-    // The kernel could not queue events: they are gone, and the next read
-    // says ENOBUFS.
-    void loseEvents();
+    // The receive queue is full, as when the service did not read for a
+    // while: what was queued so far stays queued, every event announced
+    // from now on is dropped, and the next read says ENOBUFS. After that
+    // read the queue holds what came BEFORE the gap, and new events queue
+    // behind it again (as the kernel's netlink sockets behave).
+    void overflow();
     // Forgets the pending events without an overrun (a new socket after a
     // restart never sees them).
     void discardEvents() { events_.clear(); }
@@ -97,12 +100,18 @@ private:
     };
 
     Address* findAddress(std::int32_t ifindex, const std::string& cidr);
-    void announce(RouteDatagram datagram) { events_.push_back(std::move(datagram)); }
+    void announce(RouteDatagram datagram)
+    {
+        if (!full_) {
+            events_.push_back(std::move(datagram));
+        }
+    }
 
     std::vector<Link> links_;
     std::vector<Address> addresses_;
     std::deque<RouteDatagram> events_;
     bool overrun_ = false;
+    bool full_ = false;
     int dumpError_ = 0;
     std::size_t dumpRequests_ = 0;
     Dump dump_;

@@ -144,5 +144,50 @@ TEST_F(NoMptcpTest, EveryCallIsNotSupportedAndTheLogSaysWhy)
     EXPECT_FALSE(p.Version().empty());
 }
 
+TEST_F(NoMptcpTest, LiveConnectionsAreNotSupportedEither)
+{
+    for (const char* method : {"ListConnections", "GetConnection", "ListSubflows"}) {
+        SCOPED_TRACE(method);
+        auto call = pm().rawProxy().createMethodCall("org.mptcp.PathManager.Connections", method);
+        if (std::string(method) != "ListConnections") {
+            call << std::uint32_t{1};
+        }
+        try {
+            pm().rawProxy().callMethod(call);
+            ADD_FAILURE() << method << " succeeded without MPTCP";
+        } catch (const sdbus::Error& e) {
+            EXPECT_EQ(e.getName(), kNotSupported) << e.getMessage();
+            EXPECT_NE(e.getMessage().find("the kernel has no MPTCP path manager"), std::string::npos) << e.getMessage();
+        }
+    }
+}
+
+TEST_F(NoMptcpTest, TheUserspaceInterfaceIsNotSupportedToo)
+{
+    auto proxy = sdbus::createProxy(client_->connection(), kBusName, kObjectPath);
+    const char* userspace = "org.mptcp.PathManager.Userspace";
+    const std::vector<std::pair<const char*, std::function<void()>>> calls = {
+        {"Announce",
+         [&] {
+             proxy->callMethod("Announce")
+                 .onInterface(userspace)
+                 .withArguments(std::uint32_t{1}, std::uint8_t{1}, std::string("10.0.0.1"), std::uint16_t{0},
+                                std::string());
+         }},
+        {"ListLocalAddresses",
+         [&] { proxy->callMethod("ListLocalAddresses").onInterface(userspace).withArguments(std::uint32_t{1}); }},
+        {"get PathManager", [&] { proxy->getProperty("PathManager").onInterface(userspace); }},
+    };
+    for (const auto& [name, call] : calls) {
+        SCOPED_TRACE(name);
+        try {
+            call();
+            ADD_FAILURE() << name << " succeeded without MPTCP";
+        } catch (const sdbus::Error& e) {
+            EXPECT_EQ(e.getName(), kNotSupported) << e.getMessage();
+        }
+    }
+}
+
 }  // namespace
 }  // namespace mptcp::test

@@ -4,14 +4,23 @@
 // a list of raw mptcp_pm requests in a compact `ip mptcp`-like notation,
 // with the errno and extended-ack text the kernel must answer, and the
 // table and limits it must leave (kernel-notes.md is the source).
+//
+// The userspace path manager's commands act on live connections: each case
+// gets a fresh userspace-PM connection ($T, its local port $LP, the
+// listener's port $RP; the initial subflow is 10.0.0.1 $LP -> 10.0.0.1 $RP)
+// and a connection of the in-kernel path manager ($K) — real ones over the
+// namespace's loopback, or the fake kernel's model of them.
 #include "fake_kernel.hpp"
 #include "kernel_namespace.hpp"
+#include "mptcp_sockets.hpp"
+#include "mptcp_sysctl.hpp"
 #include "pm_client.hpp"
 #include "pm_protocol.hpp"
 
 #include <gtest/gtest.h>
 #include <net/if.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <memory>
 #include <sstream>
@@ -67,11 +76,14 @@ std::string show(const std::vector<Endpoint>& table)
     return s;
 }
 
-// Parses "VERB [ADDR] [id N] [port P] [flags F] [dev IFINDEX] [subflows S] [accepted A]".
+// Parses "VERB [ADDR] [id N] [port P] [flags F] [dev IFINDEX] [subflows S] [accepted A]
+// [token T] [rip ADDR] [rport P]".
 struct Request {
     std::string verb;
     genl::AddrSpec spec;
     std::optional<std::uint32_t> subflows, accepted;
+    std::uint32_t token = 0;
+    genl::AddrSpec remote;
 };
 
 Request parse(const std::string& text)
@@ -100,6 +112,18 @@ Request parse(const std::string& text)
         } else if (word == "accepted") {
             in >> value;
             r.accepted = static_cast<std::uint32_t>(std::stoul(value));
+        } else if (word == "token") {
+            in >> value;
+            r.token = static_cast<std::uint32_t>(std::stoul(value));
+        } else if (word == "rip") {
+            in >> value;
+            r.remote.address = IpAddress::parse(value);
+            if (!r.remote.address) {
+                throw std::invalid_argument("bad remote address in case: " + value);
+            }
+        } else if (word == "rport") {
+            in >> value;
+            r.remote.port = static_cast<std::uint16_t>(std::stoul(value));
         } else {
             r.spec.address = IpAddress::parse(word);
             if (!r.spec.address) {
@@ -125,6 +149,18 @@ std::string run(PmClient& client, const Request& r)
         client.flushAddrs();
     } else if (r.verb == "limits") {
         client.setLimits(r.subflows, r.accepted);
+    } else if (r.verb == "announce") {
+        client.announce(r.token, r.spec);
+    } else if (r.verb == "remove") {
+        client.remove(r.token, r.spec.id.value_or(0));
+    } else if (r.verb == "create") {
+        client.subflowCreate(r.token, r.spec, r.remote);
+    } else if (r.verb == "destroy") {
+        client.subflowDestroy(r.token, r.spec, r.remote);
+    } else if (r.verb == "prio") {
+        client.setSubflowFlags(r.token, r.spec, r.remote);
+    } else if (r.verb == "list") {
+        return show(client.dumpAddrs(r.token));
     } else {
         throw std::invalid_argument("bad verb: " + r.verb);
     }
@@ -280,6 +316,78 @@ std::vector<Case> cases()
          ""},
     };
 
+    // The userspace path manager (docs/userspace-pm.md). A subflow the
+    // service creates runs from 10.0.0.2; the peer's answer to its MP_JOIN
+    // is not part of these cases (it comes later, as an event).
+    const std::string initial = "10.0.0.1 port $LP rip 10.0.0.1 rport $RP";
+    const std::vector<Case> userspace = {
+        {"userspace_announce_needs_an_id_and_the_signal_flag",
+         {{"announce token $T 10.0.0.2 flags 0x1", EINVAL, "invalid addr id"},
+          {"announce token $T 10.0.0.2 id 0 flags 0x1", EINVAL, "invalid addr id"},
+          {"announce token $T 10.0.0.2 id 5", EINVAL, "invalid addr flags"},
+          {"announce token $T 10.0.0.2 id 5 flags 0x1"},
+          {"announce token $T 10.0.0.2 id 5 flags 0x1"},
+          {"announce token $T 10.0.0.2 id 6 flags 0x1", EINVAL, "did not match address and id"},
+          {"announce token $T 2001:db8::1 id 5 flags 0x1", EINVAL, "did not match address and id"},
+          {"announce token $T 10.0.0.2 id 7 port 8080 flags 0x1"},
+          {"list token $T", 0, "", "5 10.0.0.2 flags 0x1; 7 10.0.0.2 port 8080 flags 0x1"}},
+         "",
+         ""},
+        {"userspace_unknown_tokens_and_kernel_pm_connections",
+         {{"announce token 1 10.0.0.2 id 5 flags 0x1", EINVAL, "invalid token"},
+          {"remove token 1 id 5", EINVAL, "invalid token"},
+          {"list token 1", EINVAL, "invalid token"},
+          {"prio token 1 10.0.0.1 flags 0x4 rip 10.0.0.1 rport $RP", EINVAL, "invalid token"},
+          {"announce token $K 10.0.0.2 id 5 flags 0x1", EINVAL, "userspace PM not selected"},
+          {"create token $K 10.0.0.2 id 3 rip 10.0.0.1 rport $RP", EINVAL, "userspace PM not selected"},
+          {"destroy token $K " + initial, EINVAL, "userspace PM not selected"},
+          {"list token $K", EINVAL, "userspace PM not selected"}},
+         "",
+         ""},
+        {"userspace_remove_by_id",
+         {{"announce token $T 10.0.0.2 id 5 flags 0x1"},
+          {"remove token $T id 7", EINVAL, "address with id 7 not found"},
+          {"remove token $T id 5"},
+          {"remove token $T id 5", EINVAL, "address with id 5 not found"},
+          {"list token $T", 0, "", ""}},
+         "",
+         ""},
+        {"userspace_subflow_create_rules",
+         {{"create token $T 10.0.0.2 id 3 flags 0x1 rip 10.0.0.1 rport $RP", EINVAL, "invalid addr flags"},
+          {"create token $T 2001:db8::1 id 3 rip 10.0.0.1 rport $RP", EINVAL, "families mismatch"},
+          {"create token $T 10.9.9.9 id 3 rip 10.0.0.1 rport $RP", EADDRNOTAVAIL, "connect error: -99"},
+          {"list token $T", 0, "", ""},
+          {"announce token $T 10.0.0.2 id 5 flags 0x1"},
+          {"create token $T 10.0.0.2 id 3 rip 10.0.0.1 rport $RP", EINVAL, "did not match address and id"},
+          {"create token $T 10.0.0.2 id 5 flags 0x4 rip 10.0.0.1 rport $RP"},
+          {"list token $T", 0, "", "5 10.0.0.2 flags 0x1"}},
+         "",
+         ""},
+        {"userspace_subflow_create_lists_the_address_with_its_id",
+         {{"create token $T 10.0.0.2 id 3 flags 0x4 rip 10.0.0.1 rport $RP"},
+          {"list token $T", 0, "", "3 10.0.0.2 flags 0x6"}},
+         "",
+         ""},
+        {"userspace_subflow_destroy_needs_the_whole_tuple",
+         {{"destroy token $T 10.0.0.1 rip 10.0.0.1 rport $RP", EINVAL, "missing local port"},
+          {"destroy token $T 10.0.0.1 port $LP rip 10.0.0.1", EINVAL, "missing remote port"},
+          {"destroy token $T 10.0.0.1 port $LP rip 2001:db8::1 rport $RP", EINVAL, "address families do not match"},
+          {"destroy token $T 10.0.0.2 port $LP rip 10.0.0.1 rport $RP", ESRCH, "subflow not found"},
+          {"destroy token $T " + initial}},
+         "",
+         ""},
+        {"userspace_set_flags_finds_the_subflow",
+         {{"prio token $T " + initial + " flags 0x4"},
+          {"prio token $T 10.0.0.1 flags 0x4 rip 10.0.0.1 rport $RP"},
+          {"prio token $T 10.0.0.1 flags 0x0 rip 10.0.0.1"},
+          {"prio token $T 10.0.0.2 flags 0x4 rip 10.0.0.1 rport $RP", EINVAL, "subflow not found"},
+          {"prio token $T id 1 flags 0x4 rip 10.0.0.1 rport $RP", EINVAL, "invalid local address family"},
+          {"prio token $T 10.0.0.1 flags 0x4", EINVAL, "missing family"}},
+         "",
+         ""},
+    };
+    c.insert(c.end(), userspace.begin(), userspace.end());
+
     Case full{"the_table_holds_eight", {}, "", ""};
     for (const auto& r : addAll(1, 8)) {
         full.steps.push_back({r});
@@ -308,10 +416,35 @@ std::vector<Case> cases()
 
 // ---------------------------------------------------------------- backends
 
+// The live connections of one case: see the comment at the top.
+struct Connections {
+    std::uint32_t userspace = 0;
+    std::uint32_t kernel = 0;
+    std::uint16_t localPort = 0;
+    std::uint16_t remotePort = 0;
+};
+
+std::string substitute(std::string text, const Connections& c)
+{
+    const std::pair<std::string, std::string> names[] = {
+        {"$T", std::to_string(c.userspace)},
+        {"$K", std::to_string(c.kernel)},
+        {"$LP", std::to_string(c.localPort)},
+        {"$RP", std::to_string(c.remotePort)},
+    };
+    for (const auto& [name, value] : names) {
+        for (std::size_t at; (at = text.find(name)) != std::string::npos;) {
+            text.replace(at, name.size(), value);
+        }
+    }
+    return text;
+}
+
 class Backend {
 public:
     virtual ~Backend() = default;
     virtual PmClient& client() = 0;
+    virtual Connections openConnections() = 0;
     // Back to a fresh namespace's state: empty table, cursor 1, default limits.
     void reset()
     {
@@ -329,6 +462,19 @@ public:
         }
     }
     PmClient& client() override { return client_; }
+    Connections openConnections() override
+    {
+        testing::FakeKernel::Connection c;
+        c.localAddress = *IpAddress::parse("10.0.0.1");
+        c.localPort = 40001;
+        c.remoteAddress = c.localAddress;
+        c.remotePort = 20000;
+        Connections out{.localPort = c.localPort, .remotePort = c.remotePort};
+        out.userspace = kernel_.addConnection(c);
+        c.userspace = false;
+        out.kernel = kernel_.addConnection(c);
+        return out;
+    }
 
 private:
     testing::FakeKernel kernel_;
@@ -339,8 +485,28 @@ class RealBackend : public Backend {
 public:
     RealBackend() : transport_(openGenericNetlink()), client_(*transport_) {}
     PmClient& client() override { return client_; }
+    // A connection keeps the path manager of its creation: the first is
+    // made under "userspace", the second under "kernel" (left selected).
+    Connections openConnections() override
+    {
+        PathManagerSetting pm;
+        pm.set("userspace");
+        listener_ = testing::mptcpListen("10.0.0.1");
+        user_ = testing::mptcpConnect(listener_, "10.0.0.1");
+        testing::exchangeData(user_);
+        pm.set("kernel");
+        kernel_ = testing::mptcpConnect(listener_, "10.0.0.1");
+        testing::exchangeData(kernel_);
+        return {.userspace = testing::mptcpToken(user_.client.get()),
+                .kernel = testing::mptcpToken(kernel_.client.get()),
+                .localPort = user_.clientPort,
+                .remotePort = listener_.port};
+    }
 
 private:
+    testing::MptcpListener listener_;
+    testing::MptcpConnection user_;
+    testing::MptcpConnection kernel_;
     std::unique_ptr<NetlinkTransport> transport_;
     PmClient client_;
 };
@@ -383,12 +549,16 @@ TEST_P(Conformance, KernelAnswersAsObserved)
     }
     const Case& c = std::get<1>(GetParam());
     PmClient& client = backend_->client();
+    const bool live = std::any_of(c.steps.begin(), c.steps.end(),
+                                  [](const Step& s) { return s.request.find("token") != std::string::npos; });
+    const Connections connections = live ? backend_->openConnections() : Connections{};
     for (const Step& step : c.steps) {
-        SCOPED_TRACE(step.request);
+        const std::string request = substitute(step.request, connections);
+        SCOPED_TRACE(request);
         int error = 0;
         std::string extack, reply;
         try {
-            reply = run(client, parse(step.request));
+            reply = run(client, parse(request));
         } catch (const KernelRefused& e) {
             error = e.status().error;
             extack = e.status().message;
@@ -397,7 +567,7 @@ TEST_P(Conformance, KernelAnswersAsObserved)
         if (step.error != 0) {
             EXPECT_EQ(extack, step.extack);
         }
-        if (!step.reply.empty()) {
+        if (!step.reply.empty() || parse(request).verb == "list") {
             EXPECT_EQ(reply, step.reply);
         }
     }

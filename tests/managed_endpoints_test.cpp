@@ -96,6 +96,29 @@ protected:
 
     ManagedOutcome events() { return core_->onRouteEvents(); }
 
+    // The daemon's loop: one onRouteEvents per turn while the socket is
+    // readable.
+    ManagedOutcome eventsUntilQuiet()
+    {
+        ManagedOutcome all;
+        for (int turn = 0; turn < 10000 && route_.pendingEvents() != 0; ++turn) {
+            all.merge(events());
+        }
+        all.merge(events());  // the turn that finds the socket empty
+        EXPECT_EQ(route_.pendingEvents(), 0u);
+        return all;
+    }
+
+    // Address changes that do not matter to anyone, to fill the queue:
+    // `pairs` add/delete pairs on wlan0 (not managed).
+    void noise(int pairs)
+    {
+        for (int i = 0; i < pairs; ++i) {
+            route_.addAddress(kWlan0, "203.0.113.7/24");
+            route_.removeAddress(kWlan0, "203.0.113.7/24");
+        }
+    }
+
     std::string logText() const
     {
         std::string all;
@@ -484,6 +507,26 @@ TEST_F(ManagedEndpointsTest, WhatChangedWhileTheServiceWasDownIsCaughtUpAtStart)
     EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2", "2001:db8::2 id 2 subflow dev 2"));
 }
 
+// SIGKILL: no goodbye, the state file as last written. Meanwhile addresses
+// come and go; after the restart the endpoints equal the usable addresses,
+// the survivors keep their ids and the administrator's endpoint is as it was.
+TEST_F(ManagedEndpointsTest, AKillAndARestartWithAddressChangesInBetween)
+{
+    route_.addAddress(kEth0, "2001:db8::1/64");
+    route_.addAddress(kEth0, "2001:db8::5/64");
+    adminAdds("198.51.100.200", proto::FLAG_SIGNAL);
+    startService().manage("eth0", subflow());
+    ASSERT_THAT(table(), ElementsAre("198.51.100.200 id 1 signal", "192.0.2.1 id 2 subflow dev 2",
+                                     "2001:db8::1 id 3 subflow dev 2", "2001:db8::5 id 4 subflow dev 2"));
+    core_.reset();  // killed: ManagedEndpoints has no goodbye (no destructor work) to skip
+    route_.removeAddress(kEth0, "2001:db8::1/64");
+    route_.addAddress(kEth0, "198.51.100.9/24");
+
+    startService();
+    EXPECT_THAT(table(), ElementsAre("198.51.100.200 id 1 signal", "192.0.2.1 id 2 subflow dev 2",
+                                     "2001:db8::5 id 4 subflow dev 2", "198.51.100.9 id 5 subflow dev 2"));
+}
+
 TEST_F(ManagedEndpointsTest, ARecordedIdNowHoldingAnotherAddressIsNotTakenBack)
 {
     startService().manage("eth0", subflow());
@@ -521,8 +564,8 @@ TEST_F(ManagedEndpointsTest, AStateFileOfAnotherNamespaceIsNotUsed)
     std::stringstream text;
     text << in.rdbuf();
     std::string s = text.str();
-    const auto at = s.find("netns ");
-    s.replace(at, s.find('\n', at) - at, "netns 1");
+    const auto at = s.find("netns-cookie ");
+    s.replace(at, s.find('\n', at) - at, "netns-cookie 1");
     std::ofstream(statePath()) << s;
 
     ManagedEndpoints& again = startService();
@@ -534,11 +577,63 @@ TEST_F(ManagedEndpointsTest, AStateFileOfAnotherNamespaceIsNotUsed)
 TEST_F(ManagedEndpointsTest, ACorruptStateFileIsReportedAndTheServiceStartsEmpty)
 {
     std::filesystem::create_directories(dir_);
-    std::ofstream(statePath()) << "mptcp-pathmanagerd-state 1\nnetns 5\ninterface eth0 flags=0x2\n";
+    std::ofstream(statePath()) << "mptcp-pathmanagerd-state 2\nnetns-cookie 5\ninterface eth0 flags=0x2\n";
     ManagedEndpoints& core = startService();
     EXPECT_THAT(core.managed(), IsEmpty());
-    EXPECT_THAT(logText(), HasSubstr(statePath() + ":3: an interface line has 7 words"));
+    EXPECT_THAT(logText(), HasSubstr(statePath() + ":3: an interface line has 9 words"));
     EXPECT_FALSE(core.manage("eth0", subflow()).failure);
+}
+
+// A byte the writer never writes: the file is not trusted at all, one log
+// line says why, and the endpoints it names stay (they cannot be proven to
+// be the service's).
+TEST_F(ManagedEndpointsTest, AStateFileWithBytesTheServiceNeverWritesIsNotUsed)
+{
+    startService().manage("eth0", subflow());
+    core_.reset();
+    std::ifstream in(statePath());
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string s = text.str();
+    s.insert(s.find("endpoint "), "# caf\xc3\xa9\n");
+    std::ofstream(statePath()) << s;
+
+    const std::size_t before = log_.size();
+    ManagedEndpoints& again = startService();
+    EXPECT_THAT(again.managed(), IsEmpty());
+    ASSERT_GT(log_.size(), before);
+    EXPECT_THAT(log_[before], HasSubstr("byte 0xc3, which the service never writes"));
+    EXPECT_THAT(log_[before], HasSubstr(statePath() + ":"));
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
+    EXPECT_THAT(again.release("eth0").endpointsChanged, false);
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
+}
+
+TEST_F(ManagedEndpointsTest, TheStateFileIsPrivateAndNeverWrittenThroughALink)
+{
+    // The service makes the directory: 0700.
+    startService().manage("eth0", subflow());
+    EXPECT_EQ(std::filesystem::status(dir_).permissions() & std::filesystem::perms::all,
+              std::filesystem::perms::owner_all);
+
+    // A link where the temporary file goes is removed, never written through.
+    const auto victim = dir_ / "victim";
+    std::ofstream(victim) << "precious\n";
+    std::filesystem::create_symlink(victim, statePath() + ".tmp");
+    ManagedSettings backup = subflow();
+    backup.flags |= proto::FLAG_BACKUP;
+    EXPECT_FALSE(core_->manage("eth0", backup).failure);
+    std::ifstream in(victim);
+    std::string kept;
+    std::getline(in, kept);
+    EXPECT_EQ(kept, "precious");
+    EXPECT_FALSE(std::filesystem::is_symlink(statePath()));
+
+    // A state file replaced by a link is not followed.
+    std::filesystem::remove(statePath());
+    std::filesystem::create_symlink(victim, statePath());
+    startService();
+    EXPECT_THAT(logText(), HasSubstr(statePath() + " is a symbolic link"));
 }
 
 TEST_F(ManagedEndpointsTest, AStateFileThatCannotBeWrittenIsTheCallersError)
@@ -558,15 +653,134 @@ TEST_F(ManagedEndpointsTest, LostEventsAreRecoveredByDumpingAgain)
 {
     ManagedEndpoints& core = startService();
     core.manage("eth0", subflow());
+    route_.overflow();  // ENOBUFS: none of what follows is told
     route_.addAddress(kEth0, "2001:db8::1/64");
     route_.removeAddress(kEth0, "192.0.2.1/24");
-    route_.loseEvents();  // ENOBUFS: none of that is told
     const std::size_t dumps = route_.dumpRequests();
 
     EXPECT_TRUE(events().endpointsChanged);
     EXPECT_EQ(route_.dumpRequests(), dumps + 2);  // links, addresses
     EXPECT_THAT(table(), ElementsAre("2001:db8::1 id 1 subflow dev 2"));
     EXPECT_THAT(logText(), HasSubstr("events were lost"));
+}
+
+// The kernel keeps delivering what it queued before the gap after saying
+// ENOBUFS: those events are older than the dump and must not be applied on
+// top of it. Here the last ones before the gap are meaningful (an address
+// added, another deleted) and the gap undoes both.
+TEST_F(ManagedEndpointsTest, EventsQueuedBeforeAnOverrunAreNotAppliedOverTheDump)
+{
+    route_.addLink(kWlan0, "wlan0");
+    adminAdds("198.51.100.200", proto::FLAG_SIGNAL);  // the administrator's own
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    noise(200);
+    route_.addAddress(kEth0, "2001:db8::1/64");
+    route_.removeAddress(kEth0, "192.0.2.1/24");
+    route_.overflow();
+    route_.removeAddress(kEth0, "2001:db8::1/64");  // lost
+    route_.addAddress(kEth0, "192.0.2.1/24");       // lost: re-added after the gap
+    const std::size_t dumps = route_.dumpRequests();
+
+    eventsUntilQuiet();
+    EXPECT_EQ(route_.dumpRequests(), dumps + 2);  // one resynchronisation: links, addresses
+    EXPECT_THAT(logText(), HasSubstr("rtnetlink: dropped 402 datagram(s) queued before the overrun"));
+    EXPECT_THAT(table(), ElementsAre("198.51.100.200 id 1 signal", "192.0.2.1 id 2 subflow dev 2"));
+
+    // What comes after the overrun was read is applied as usual.
+    route_.addAddress(kEth0, "2001:db8::2/64");
+    EXPECT_TRUE(eventsUntilQuiet().endpointsChanged);
+    EXPECT_THAT(table(), ElementsAre("198.51.100.200 id 1 signal", "192.0.2.1 id 2 subflow dev 2",
+                                     "2001:db8::2 id 3 subflow dev 2"));
+}
+
+// More queued before the gap than one turn of the loop reads: the dump
+// waits until all of it is gone, and then happens once.
+TEST_F(ManagedEndpointsTest, ALongQueueBeforeAnOverrunIsDroppedOverSeveralTurns)
+{
+    route_.addLink(kWlan0, "wlan0");
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    noise(1500);
+    route_.removeAddress(kEth0, "192.0.2.1/24");
+    route_.overflow();
+    route_.addAddress(kEth0, "192.0.2.1/24");  // lost
+    const std::size_t dumps = route_.dumpRequests();
+
+    EXPECT_FALSE(events().endpointsChanged);
+    EXPECT_EQ(route_.dumpRequests(), dumps);  // still dropping: a dump now would be older than the queue
+    EXPECT_FALSE(eventsUntilQuiet().endpointsChanged);
+    EXPECT_EQ(route_.dumpRequests(), dumps + 2);
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
+}
+
+TEST_F(ManagedEndpointsTest, AnOverrunAroundARenameAndANewInterfaceOfTheManagedName)
+{
+    route_.addLink(kWlan0, "wlan0");
+    adminAdds("198.51.100.200", proto::FLAG_SIGNAL);
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    noise(100);
+    route_.renameLink(kEth0, "lan0");
+    route_.overflow();
+    route_.addLink(9, "eth0");  // lost, as everything until the next read
+    route_.addAddress(9, "198.51.100.1/24");
+    route_.addAddress(9, "2001:db8:9::1/64");
+
+    EXPECT_TRUE(eventsUntilQuiet().endpointsChanged);
+    EXPECT_THAT(table(), ElementsAre("198.51.100.200 id 1 signal", "198.51.100.1 id 2 subflow dev 9",
+                                     "2001:db8:9::1 id 3 subflow dev 9"));
+    EXPECT_THAT(core.managed(), ElementsAre(::testing::Pair("eth0", subflow())));
+}
+
+TEST_F(ManagedEndpointsTest, ARenameAndANewInterfaceOfTheManagedName)
+{
+    route_.addLink(kWlan0, "wlan0");
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    route_.renameLink(kEth0, "lan0");
+    route_.addLink(9, "eth0");
+    route_.addAddress(9, "198.51.100.1/24");
+
+    EXPECT_TRUE(eventsUntilQuiet().endpointsChanged);
+    EXPECT_THAT(table(), ElementsAre("198.51.100.1 id 1 subflow dev 9"));
+
+    // The old one's index, reused by an interface of another name, is not
+    // managed; and the managed name's endpoints stay with the new one.
+    route_.removeLink(kEth0);
+    route_.addLink(kEth0, "eth1");
+    route_.addAddress(kEth0, "192.0.2.77/24");
+    EXPECT_FALSE(eventsUntilQuiet().endpointsChanged);
+    EXPECT_THAT(table(), ElementsAre("198.51.100.1 id 1 subflow dev 9"));
+}
+
+TEST_F(ManagedEndpointsTest, ANotificationCausedByAUserProcessIsStillTheKernels)
+{
+    // The real socket drops datagrams of other senders before this class
+    // sees them (route_events.cpp); here: a message of a user process
+    // carries that process's port id in its header, and is still the
+    // kernel's notification when the kernel sent it. Nothing to filter.
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    route_.queueEvent(testing::addressMessage(RTM_NEWADDR, kEth0, "198.51.100.3/24", 0, 0, 77));
+    EXPECT_TRUE(events().endpointsChanged);
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2", "198.51.100.3 id 2 subflow dev 2"));
+}
+
+// A Wi-Fi link sends RTM_NEWLINK after RTM_NEWLINK: one reconciliation for
+// the whole burst, one request for the kernel's table.
+TEST_F(ManagedEndpointsTest, ABurstOfEventsIsReconciledOnce)
+{
+    ManagedEndpoints& core = startService();
+    core.manage("eth0", subflow());
+    for (int i = 0; i < 50; ++i) {
+        route_.renameLink(kEth0, "eth0");
+    }
+    route_.addAddress(kEth0, "198.51.100.3/24");
+    const std::size_t dumps = kernel_.requestCount(proto::CMD_GET_ADDR);
+    EXPECT_TRUE(events().endpointsChanged);
+    // One table read to plan, one to learn the new endpoint's id.
+    EXPECT_EQ(kernel_.requestCount(proto::CMD_GET_ADDR), dumps + 2);
 }
 
 TEST_F(ManagedEndpointsTest, AMalformedEventIsSurvivedByDumpingAgain)
@@ -588,8 +802,8 @@ TEST_F(ManagedEndpointsTest, AFailedDumpIsRetriedAtTheNextEvent)
 {
     ManagedEndpoints& core = startService();
     core.manage("eth0", subflow());
+    route_.overflow();
     route_.addAddress(kEth0, "2001:db8::1/64");
-    route_.loseEvents();
     route_.failDumps(ENOMEM);
     EXPECT_FALSE(events().endpointsChanged);
     EXPECT_THAT(logText(), HasSubstr("ENOMEM"));
@@ -598,6 +812,195 @@ TEST_F(ManagedEndpointsTest, AFailedDumpIsRetriedAtTheNextEvent)
     route_.addLink(kWlan0, "wlan0");
     EXPECT_TRUE(events().endpointsChanged);
     EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2", "2001:db8::1 id 2 subflow dev 2"));
+}
+
+// --------------------------------------------------- owners, transient --
+
+TEST_F(ManagedEndpointsTest, ReleaseOwnerReleasesEveryInterfaceOfThatOwnerOnly)
+{
+    route_.addLink(kWlan0, "wlan0");
+    route_.addAddress(kWlan0, "198.51.100.1/24");
+    route_.addLink(9, "ppp0");
+    route_.addAddress(9, "203.0.113.1/24");
+    ManagedEndpoints& core = startService();
+    ManagedSettings office = subflow();
+    office.owner = "uuid-office";
+    ManagedSettings other = subflow();
+    other.owner = "uuid-other";
+    core.manage("eth0", office);
+    core.manage("ppp0", office);
+    core.manage("wlan0", other);
+
+    std::vector<std::string> released;
+    EXPECT_TRUE(core.releaseOwner("uuid-office", released).endpointsChanged);
+    EXPECT_THAT(released, ElementsAre("eth0", "ppp0"));
+    EXPECT_THAT(table(), ElementsAre("198.51.100.1 id 3 subflow dev 3"));
+
+    released.clear();
+    const ManagedOutcome none = core.releaseOwner("uuid-office", released);
+    EXPECT_FALSE(none.failure);
+    EXPECT_FALSE(none.endpointsChanged);
+    EXPECT_THAT(released, IsEmpty());
+    ASSERT_TRUE(core.releaseOwner("", released).failure);
+    EXPECT_EQ(core.releaseOwner("", released).failure->kind(), ErrorKind::InvalidArgs);
+}
+
+TEST_F(ManagedEndpointsTest, ATransientInterfaceIsNoLongerManagedOnceItIsGone)
+{
+    route_.addLink(kWlan0, "wlan0");
+    ManagedEndpoints& core = startService();
+    ManagedSettings settings = subflow();
+    settings.transient = true;
+    settings.source = "built-in for ethernet";
+    core.manage("eth0", settings);
+    core.manage("wlan0", subflow());
+    route_.removeLink(kEth0);
+    route_.removeLink(kWlan0);
+    EXPECT_TRUE(events().endpointsChanged);
+    EXPECT_THAT(core.managed(), ElementsAre(::testing::Pair("wlan0", subflow())));  // by name: waits
+
+    route_.addLink(8, "eth0");
+    route_.addAddress(8, "198.51.100.8/24");
+    EXPECT_FALSE(events().endpointsChanged);
+    EXPECT_THAT(table(), IsEmpty());
+}
+
+TEST_F(ManagedEndpointsTest, ATransientInterfaceGoneWhileTheServiceWasDownEndsAtStart)
+{
+    ManagedSettings settings = subflow();
+    settings.transient = true;
+    startService().manage("eth0", settings);
+    core_.reset();
+    route_.removeLink(kEth0);
+    EXPECT_THAT(startService().managed(), IsEmpty());
+}
+
+// ------------------------------------------------ declared interfaces ---
+
+class DeclaredInterfacesTest : public ManagedEndpointsTest {
+protected:
+    std::string configPath() const { return (dir_ / "pathmanager.conf").string(); }
+    void writeConfig(const std::string& text)
+    {
+        std::filesystem::create_directories(dir_);
+        std::ofstream(configPath()) << text;
+    }
+    bool load()
+    {
+        ManagedOutcome out;
+        return core_->loadDeclared(configPath(), out);
+    }
+    // As the daemon starts: the file first, then the state and the kernel.
+    ManagedEndpoints& startWithConfig()
+    {
+        core_.reset();
+        route_.discardEvents();
+        core_ = std::make_unique<ManagedEndpoints>(client_, route_.dumpSocket(), route_.eventSocket(),
+                                                   StateFile(statePath()), LimitsPolicy{},
+                                                   [this](const std::string& line) { log_.push_back(line); });
+        ManagedOutcome out;
+        core_->loadDeclared(configPath(), out);
+        out.merge(core_->start());
+        EXPECT_FALSE(out.failure) << out.failure->what();
+        return *core_;
+    }
+};
+
+TEST_F(DeclaredInterfacesTest, ADeclaredInterfaceGetsItsEndpointsAtStartAndAfterAReload)
+{
+    route_.addLink(kWlan0, "wlan0");
+    route_.addAddress(kWlan0, "198.51.100.1/24");
+    adminAdds("203.0.113.9", proto::FLAG_SIGNAL);
+    writeConfig("[interface:eth*]\nflags=subflow\n");
+    ManagedEndpoints& core = startWithConfig();
+    EXPECT_THAT(table(), ElementsAre("203.0.113.9 id 1 signal", "192.0.2.1 id 2 subflow dev 2"));
+    EXPECT_THAT(core.managed(), IsEmpty());  // calls' entries only
+    ASSERT_EQ(core.declared().interfaces.size(), 1u);
+
+    // A future interface the glob matches.
+    route_.addLink(9, "eth1");
+    route_.addAddress(9, "192.0.2.99/24");
+    EXPECT_TRUE(events().endpointsChanged);
+    EXPECT_THAT(table(), ElementsAre("203.0.113.9 id 1 signal", "192.0.2.1 id 2 subflow dev 2",
+                                     "192.0.2.99 id 3 subflow dev 9"));
+
+    // SIGHUP after an edit.
+    writeConfig("[interface:wlan0]\nflags=subflow,backup\n[limits]\nsubflows=3\n");
+    EXPECT_TRUE(load());
+    EXPECT_THAT(table(), ElementsAre("203.0.113.9 id 1 signal", "198.51.100.1 id 3 subflow backup dev 3"));
+    EXPECT_EQ(client_.getLimits().subflows, 3u);
+}
+
+TEST_F(DeclaredInterfacesTest, AFileWithMistakesIsNotAppliedAndEachMistakeIsOneLine)
+{
+    writeConfig("[interface:eth0]\nflags=subflow\nport=x\n[limits]\nsubflows=99\n");
+    ManagedEndpoints& core = startWithConfig();
+    EXPECT_THAT(table(), IsEmpty());
+    EXPECT_THAT(logText(), HasSubstr(configPath() + ":3: port: \"x\" is not a port"));
+    EXPECT_THAT(logText(), HasSubstr(configPath() + ":5: subflows: \"99\" is not a limit"));
+    EXPECT_THAT(logText(), HasSubstr(configPath() + ": not applied (2 mistake(s)); no interface is declared"));
+
+    // A good version, then a bad edit: the good one stays.
+    writeConfig("[interface:eth0]\nflags=subflow\n");
+    EXPECT_TRUE(load());
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
+    writeConfig("[interface:eth0]\nflags=\n");
+    EXPECT_FALSE(load());
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
+    EXPECT_THAT(logText(), HasSubstr("the version applied before stays in effect"));
+    EXPECT_EQ(core.declared().interfaces.size(), 1u);
+}
+
+TEST_F(DeclaredInterfacesTest, RemovingTheFileUndeclaresItsInterfaces)
+{
+    adminAdds("203.0.113.9", proto::FLAG_SIGNAL);
+    writeConfig("[interface:eth0]\nflags=subflow\n");
+    startWithConfig();
+    ASSERT_THAT(table(), ElementsAre("203.0.113.9 id 1 signal", "192.0.2.1 id 2 subflow dev 2"));
+    std::filesystem::remove(configPath());
+    EXPECT_TRUE(load());
+    EXPECT_THAT(table(), ElementsAre("203.0.113.9 id 1 signal"));
+    EXPECT_THAT(logText(), HasSubstr(configPath() + ": no such file; no interface is declared"));
+}
+
+TEST_F(DeclaredInterfacesTest, CallsDoNotOverrideTheFile)
+{
+    writeConfig("[interface:eth0]\nflags=subflow\n");
+    ManagedEndpoints& core = startWithConfig();
+    ManagedSettings backup = subflow();
+    backup.flags |= proto::FLAG_BACKUP;
+
+    const ManagedOutcome managed = core.manage("eth0", backup);
+    ASSERT_TRUE(managed.failure);
+    EXPECT_EQ(managed.failure->kind(), ErrorKind::Exists);
+    EXPECT_THAT(managed.failure->what(), HasSubstr("eth0 is declared in " + configPath() + " (line 1"));
+    ASSERT_TRUE(core.release("eth0").failure);
+    EXPECT_THAT(core.release("eth0").failure->what(), HasSubstr(configPath()));
+    std::vector<std::string> released;
+    EXPECT_THAT(core.releaseOwner("config", released).failure->what(), HasSubstr(configPath()));
+    ManagedSettings claimsConfig = subflow();
+    claimsConfig.owner = "config";
+    route_.addLink(kWlan0, "wlan0");
+    EXPECT_EQ(core.manage("wlan0", claimsConfig).failure->kind(), ErrorKind::InvalidArgs);
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
+}
+
+TEST_F(DeclaredInterfacesTest, ADeclaredInterfaceTakesOverFromACallAfterAReload)
+{
+    route_.addAddress(kEth0, "2001:db8::1/64");
+    writeConfig("");
+    ManagedEndpoints& core = startWithConfig();
+    core.manage("eth0", subflow());
+    ASSERT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2", "2001:db8::1 id 2 subflow dev 2"));
+
+    writeConfig("[interface:eth0]\nflags=subflow\nfamilies=ipv4\n");
+    EXPECT_TRUE(load());
+    EXPECT_THAT(core.managed(), IsEmpty());
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));  // survivor keeps its id
+
+    // After a restart the file is read again; nothing is duplicated.
+    startWithConfig();
+    EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
 }
 
 // ----------------------------------------------------------- limits -----

@@ -13,7 +13,10 @@
 #include <gtest/gtest.h>
 #include <sdbus-c++/sdbus-c++.h>
 
+#include <signal.h>
+
 #include <chrono>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <thread>
@@ -206,6 +209,168 @@ TEST_F(ManagedInterfacesBusTest, TheSubflowsLimitIsRaisedAndAnnounced)
                      s.changed.at("SubflowsLimit").get<std::uint32_t>() == 3u;
     }
     EXPECT_TRUE(announced);
+}
+
+// ------------------------------------------------ overruns, renames ---
+
+// `pairs` add/delete pairs of a /32 on the unmanaged peer mi1: thousands of
+// notifications that matter to nobody, fast (one ip process).
+std::string noise(int pairs, int salt)
+{
+    std::string cmd = "for i in $(seq " + std::to_string(pairs) + "); do echo 'addr add 10.9." + std::to_string(salt) +
+                      ".1/32 dev mi1'; echo 'addr del 10.9." + std::to_string(salt) +
+                      ".1/32 dev mi1'; done | ip -batch - >/dev/null";
+    return cmd;
+}
+
+// The daemon is paused while its rtnetlink socket overflows. Just before the
+// gap an address comes and another goes on the managed interface; after the
+// gap both are undone. The events queued before the gap must not be applied
+// over the fresh dump.
+TEST_F(ManagedInterfacesBusTest, AfterAnOverrunTheEndpointsEqualTheUsableAddresses)
+{
+    addVeth(" && ip link set mi1 up && ip addr add 192.0.2.1/24 dev mi0 && ip addr add 203.0.113.2/24 dev mi0");
+    inNamespace("ip mptcp endpoint add 198.18.0.1 id 20 signal");  // the administrator's own
+    pm().ManageInterface("mi0", {"subflow"}, {{"families", sdbus::Variant(Strings{"ipv4"})}});
+    ASSERT_THAT(endpoints(),
+                ElementsAre("198.18.0.1 signal", "192.0.2.1 dev mi0 subflow", "203.0.113.2 dev mi0 subflow"));
+
+    ASSERT_EQ(kill(bus_.daemonPid(), SIGSTOP), 0);
+    inNamespace(noise(300, 1));  // more than one turn of the daemon's loop
+    inNamespace("ip addr add 198.51.100.5/24 dev mi0 && ip addr del 203.0.113.2/24 dev mi0");
+    inNamespace(noise(20000, 2));  // the gap: the receive queue overflows
+    inNamespace("ip addr del 198.51.100.5/24 dev mi0 && ip addr add 203.0.113.2/24 dev mi0");
+    ASSERT_EQ(kill(bus_.daemonPid(), SIGCONT), 0);
+
+    // The service saw the overrun, dropped what came before it and read the
+    // links and addresses again (reconciling in the same step).
+    const auto deadline = std::chrono::steady_clock::now() + 4 * kEventTimeout;
+    while (bus_.logs().find("links and addresses read again") == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_THAT(bus_.logs(), HasSubstr("rtnetlink events were lost")) << "no overrun: the test proves nothing";
+    ASSERT_THAT(bus_.logs(), HasSubstr("links and addresses read again"));
+    // Anything still queued (from before the gap, if it were applied) would
+    // show within this while: the table must not move any more.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    EXPECT_THAT(endpoints(),
+                ElementsAre("198.18.0.1 signal", "192.0.2.1 dev mi0 subflow", "203.0.113.2 dev mi0 subflow"));
+    EXPECT_THAT(kernelTable(), HasSubstr("198.18.0.1 id 20 signal"));
+}
+
+TEST_F(ManagedInterfacesBusTest, ARenamedInterfaceLosesItsEndpointsAndANewOneOfTheNameGetsThem)
+{
+    addVeth(" && ip addr add 192.0.2.1/24 dev mi0");
+    pm().ManageInterface("mi0", {"subflow"}, {{"families", sdbus::Variant(Strings{"ipv4"})}});
+    ASSERT_THAT(endpoints(), ElementsAre("192.0.2.1 dev mi0 subflow"));
+
+    inNamespace(
+        "ip link set mi0 down && ip link set mi0 name old0 && ip link set old0 up && "
+        "ip link add mi0 type veth peer name mi2 && ip addr add 198.51.100.9/24 dev mi0 && "
+        "ip link set mi0 up");
+    EXPECT_THAT(endpointsOnceThey([](const Strings& e) { return e.size() == 1 && e[0].starts_with("198.51"); }),
+                ElementsAre("198.51.100.9 dev mi0 subflow"));
+
+    // The same once more, while the daemon's socket overflows.
+    ASSERT_EQ(kill(bus_.daemonPid(), SIGSTOP), 0);
+    inNamespace(noise(20000, 3));
+    inNamespace(
+        "ip link set mi0 down && ip link set mi0 name old1 && "
+        "ip link add mi0 type veth peer name mi3 && ip addr add 203.0.113.7/24 dev mi0 && "
+        "ip link set mi0 up");
+    ASSERT_EQ(kill(bus_.daemonPid(), SIGCONT), 0);
+    EXPECT_THAT(endpointsOnceThey([](const Strings& e) { return e.size() == 1 && e[0].starts_with("203.0"); }),
+                ElementsAre("203.0.113.7 dev mi0 subflow"));
+}
+
+// SIGKILL: no goodbye. While the service is gone one address goes and one
+// comes. After the restart: the usable addresses exactly, the survivors
+// under their old ids, the administrator's endpoint untouched.
+TEST_F(ManagedInterfacesBusTest, AKillAndARestartWithAddressChangesInBetween)
+{
+    addVeth(
+        " && ip addr add 192.0.2.1/24 dev mi0 && ip addr add 198.51.100.2/24 dev mi0 && "
+        "ip addr add 203.0.113.3/24 dev mi0");
+    inNamespace("ip mptcp endpoint add 198.18.0.1 id 20 signal");
+    pm().ManageInterface("mi0", {"subflow"}, {{"families", sdbus::Variant(Strings{"ipv4"})}});
+    ASSERT_EQ(endpoints().size(), 4u);
+    std::map<std::string, std::uint32_t> idBefore;
+    for (const auto& ep : pm().ListEndpoints()) {
+        idBefore[ep.get<1>()] = ep.get<0>();
+    }
+
+    client_.reset();
+    ASSERT_EQ(kill(bus_.daemonPid(), SIGKILL), 0);
+    bus_.stopDaemon();  // reaps it
+    inNamespace("ip addr del 198.51.100.2/24 dev mi0 && ip addr add 192.0.2.77/24 dev mi0");
+    bus_.restartDaemon();
+    client_ = std::make_unique<BusClient>(bus_.busAddress());
+
+    EXPECT_THAT(endpoints(), ElementsAre("198.18.0.1 signal", "192.0.2.1 dev mi0 subflow",
+                                         "203.0.113.3 dev mi0 subflow", "192.0.2.77 dev mi0 subflow"));
+    for (const auto& ep : pm().ListEndpoints()) {
+        if (ep.get<1>() != "192.0.2.77") {
+            EXPECT_EQ(ep.get<0>(), idBefore.at(ep.get<1>())) << ep.get<1>() << " changed its id";
+        }
+    }
+    EXPECT_THAT(kernelTable(), HasSubstr("198.18.0.1 id 20 signal"));
+}
+
+TEST_F(ManagedInterfacesBusTest, ReleaseOwnerReleasesEveryInterfaceOfTheOwner)
+{
+    addVeth(" && ip addr add 192.0.2.1/24 dev mi0 && ip addr add 198.51.100.1/24 dev mi1");
+    const Options owned{{"owner", sdbus::Variant(std::string("c0ffee-uuid"))},
+                        {"source", sdbus::Variant(std::string("built-in for ethernet"))},
+                        {"transient", sdbus::Variant(true)},
+                        {"families", sdbus::Variant(Strings{"ipv4"})}};
+    pm().ManageInterface("mi0", {"subflow"}, owned);
+    pm().ManageInterface("mi1", {"subflow"}, owned);
+    EXPECT_THAT(managed(), ElementsAre("mi0 [ subflow ] { families=ipv4, owner=c0ffee-uuid source=built-in for "
+                                       "ethernet transient=true unique-local=false }",
+                                       "mi1 [ subflow ] { families=ipv4, owner=c0ffee-uuid source=built-in for "
+                                       "ethernet transient=true unique-local=false }"));
+    ASSERT_EQ(endpoints().size(), 2u);
+
+    EXPECT_THAT(pm().ReleaseOwner("someone-else"), IsEmpty());
+    EXPECT_THAT(pm().ReleaseOwner("c0ffee-uuid"), ElementsAre("mi0", "mi1"));
+    EXPECT_THAT(endpoints(), IsEmpty());
+    EXPECT_THAT(pm().ListManagedInterfaces(), IsEmpty());
+    EXPECT_THAT(refusal([&] { pm().ReleaseOwner(""); }), HasSubstr(kInvalidArgs));
+}
+
+// ------------------------------------------------ pathmanager.conf ------
+
+TEST_F(ManagedInterfacesBusTest, ADeclaredInterfaceGetsItsEndpointsAtStartAndAfterSighup)
+{
+    addVeth(" && ip addr add 192.0.2.1/24 dev mi0");
+    const std::string conf = bus_.tempDir() + "/pathmanager.conf";
+    std::ofstream(conf) << "# test\n[interface:mi*]\nflags=subflow\nfamilies=ipv4\n";
+    client_.reset();
+    ASSERT_EQ(bus_.stopDaemon(), "");
+    bus_.restartDaemon();
+    client_ = std::make_unique<BusClient>(bus_.busAddress());
+
+    EXPECT_THAT(endpoints(), ElementsAre("192.0.2.1 dev mi0 subflow"));
+    EXPECT_THAT(managed(), ElementsAre("mi* [ subflow ] { families=ipv4, owner=config source=" + conf +
+                                       ":2 [interface:mi*] unique-local=false }"));
+    EXPECT_THAT(refusal([&] { pm().ManageInterface("mi0", {"backup"}, {}); }),
+                HasSubstr("org.mptcp.PathManager.Error.Exists: mi0 is declared in " + conf));
+
+    std::ofstream(conf) << "[interface:mi0]\nflags=subflow,backup\nfamilies=ipv4\n";
+    ASSERT_EQ(kill(bus_.daemonPid(), SIGHUP), 0);
+    EXPECT_THAT(endpointsOnceThey([](const Strings& e) { return e.size() == 1 && e[0].ends_with("backup"); }),
+                ElementsAre("192.0.2.1 dev mi0 subflow backup"));
+
+    // A mistake: one line with file, line and key; the version before stays.
+    std::ofstream(conf) << "[interface:mi0]\nflags=subflow\nport=x\n";
+    ASSERT_EQ(kill(bus_.daemonPid(), SIGHUP), 0);
+    const auto deadline = std::chrono::steady_clock::now() + kEventTimeout;
+    while (bus_.logs().find("not applied") == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_THAT(bus_.logs(), HasSubstr(conf + ":3: port: \"x\" is not a port"));
+    EXPECT_THAT(endpoints(), ElementsAre("192.0.2.1 dev mi0 subflow backup"));
 }
 
 TEST_F(ManagedInterfacesBusTest, BadCallsAreRefusedByNameAndChangeNothing)

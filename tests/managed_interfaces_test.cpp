@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <memory>
 
 namespace mptcp::dbus {
@@ -120,6 +121,62 @@ TEST_F(ManagedInterfacesTest, ListShowsWhatWasAskedAndRoundTrips)
     EXPECT_EQ(interfaces_->list()[0].get<2>().size(), options.size());
 }
 
+TEST_F(ManagedInterfacesTest, SourceAndTransientAreEchoedByList)
+{
+    EXPECT_CALL(notifier_, endpointsChanged());
+    interfaces_->manage("eth0", {"subflow"},
+                        {{"owner", sdbus::Variant(std::string("u-1"))},
+                         {"source", sdbus::Variant(std::string("user data of connection \"office\""))},
+                         {"transient", sdbus::Variant(true)}});
+    const auto listed = interfaces_->list();
+    ASSERT_EQ(listed.size(), 1u);
+    const Options& options = listed[0].get<2>();
+    EXPECT_EQ(options.at("source").get<std::string>(), "user data of connection \"office\"");
+    EXPECT_EQ(options.at("transient").get<bool>(), true);
+    interfaces_->manage("eth0", listed[0].get<1>(), options);  // round trip: the same settings, no signal
+}
+
+TEST_F(ManagedInterfacesTest, ReleaseOwnerReturnsTheReleasedNames)
+{
+    route_.addLink(3, "ppp0");
+    route_.addAddress(3, "198.51.100.1/24");
+    EXPECT_CALL(notifier_, endpointsChanged()).Times(3);
+    EXPECT_CALL(notifier_, propertiesChanged(ElementsAre("SubflowsLimit")));  // a third endpoint
+    interfaces_->manage("eth0", {"subflow"}, {{"owner", sdbus::Variant(std::string("u-1"))}});
+    interfaces_->manage("ppp0", {"subflow"}, {{"owner", sdbus::Variant(std::string("u-1"))}});
+    EXPECT_THAT(interfaces_->releaseOwner("u-1"), ElementsAre("eth0", "ppp0"));
+    EXPECT_THAT(interfaces_->releaseOwner("u-1"), IsEmpty());
+    EXPECT_THAT(kernel_.table(), IsEmpty());
+    try {
+        interfaces_->releaseOwner("");
+        ADD_FAILURE() << "an empty owner was accepted";
+    } catch (const PmError& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::InvalidArgs);
+    }
+}
+
+TEST_F(ManagedInterfacesTest, DeclaredInterfacesAreListedWithOwnerConfig)
+{
+    const auto conf = state_.string() + ".conf";
+    std::ofstream(conf) << "[interface:eth*]\nflags=subflow\nfamilies=ipv4\n";
+    EXPECT_CALL(notifier_, endpointsChanged());
+    interfaces_->loadConfig(conf);
+    std::filesystem::remove(conf);
+    EXPECT_EQ(kernel_.table().size(), 1u);
+    const auto listed = interfaces_->list();
+    ASSERT_EQ(listed.size(), 1u);
+    EXPECT_EQ(listed[0].get<0>(), "eth*");
+    EXPECT_EQ(listed[0].get<2>().at("owner").get<std::string>(), "config");
+    EXPECT_EQ(listed[0].get<2>().at("source").get<std::string>(), conf + ":1 [interface:eth*]");
+    try {
+        interfaces_->manage("eth0", {"backup"}, {});
+        ADD_FAILURE() << "a declared interface was managed by a call";
+    } catch (const PmError& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Exists);
+        EXPECT_THAT(e.what(), HasSubstr(conf));
+    }
+}
+
 TEST_F(ManagedInterfacesTest, BadArgumentsAreRefusedByNameAndChangeNothing)
 {
     expectRefused("eth0", {"subflow"}, {{"colour", sdbus::Variant(std::string("red"))}}, "unknown option \"colour\"");
@@ -133,6 +190,9 @@ TEST_F(ManagedInterfacesTest, BadArgumentsAreRefusedByNameAndChangeNothing)
                   "port needs the signal");
     expectRefused("eth0", {"subflow"}, {{"owner", sdbus::Variant(std::string("a\nb"))}}, "control characters");
     expectRefused("eth0", {"subflow"}, {{"owner", sdbus::Variant(std::string(300, 'x'))}}, "longer than 255");
+    expectRefused("eth0", {"subflow"}, {{"source", sdbus::Variant(std::string("a\tb"))}}, "\"source\" contains");
+    expectRefused("eth0", {"subflow"}, {{"transient", sdbus::Variant(std::string("yes"))}}, "must be of type b");
+    expectRefused("eth0", {"subflow"}, {{"owner", sdbus::Variant(std::string("config"))}}, "reserved");
     expectRefused("eth0", {"implicit"}, {}, "implicit");
     expectRefused("eth0", {"sideways"}, {}, "unknown flag \"sideways\"");
     expectRefused("eth0", {"signal", "fullmesh"}, {}, "signal and fullmesh");

@@ -32,7 +32,8 @@ private:
     int fd_ = -1;
 };
 
-// An MPTCP listening socket on address:port (port 0 = any free port).
+// An MPTCP listening socket on address:port (port 0 = any free port); an
+// address with a ':' is IPv6, as for mptcpConnect().
 // Throws std::runtime_error saying what failed.
 struct MptcpListener {
     Fd fd;
@@ -52,6 +53,10 @@ MptcpConnection mptcpConnect(const MptcpListener& listener, const std::string& a
 // Sends a byte each way, so that both ends are fully established in MPTCP
 // terms (the server's ESTABLISHED comes with the first data).
 void exchangeData(const MptcpConnection& c);
+
+// The connection's token (MPTCP_INFO, which only the socket's owner can
+// read). Throws std::runtime_error.
+std::uint32_t mptcpToken(int fd);
 
 // Runs fn on a thread that has joined the network namespace netnsFd (a
 // descriptor of /proc/PID/ns/net), and waits for it. What fn throws is

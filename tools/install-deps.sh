@@ -23,6 +23,9 @@ PACKAGES=(
     network-manager
     # authorization tests: polkit mocked on the private bus (Debian's python3)
     python3-dbusmock
+    # the Cockpit page's browser test (tests/cockpit): Cockpit 287 serving
+    # the page, a headless chromium driven by selenium through chromedriver
+    cockpit-ws cockpit-bridge chromium chromium-driver python3-selenium
     # fuzzers (libFuzzer comes with clang's runtime libraries)
     clang libclang-rt-14-dev
     # formatting check

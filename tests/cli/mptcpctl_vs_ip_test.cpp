@@ -46,6 +46,8 @@ std::string asMptcpctlWouldSay(std::string text)
     replaceAll(text, "ip mptcp help", "mptcpctl help");
     replaceAll(text, "try \"ip -help\"", "try \"mptcpctl -help\"");
     replaceAll(text, "\tip mptcp ", "\tmptcpctl ");
+    // mptcpctl's own command, which ip lacks (ss -M shows little of it).
+    replaceAll(text, "\tmptcpctl monitor\n", "\tmptcpctl monitor\n\tmptcpctl [ -d ] connection show [ token TOKEN ]\n");
     replaceAll(text, "FLAG  := [ signal | subflow | backup | fullmesh ]",
                "FLAG  := [ signal | subflow | backup | fullmesh | laminar ]");
     return text;

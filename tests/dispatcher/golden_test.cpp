@@ -129,7 +129,8 @@ public:
             names += (names.empty() ? "" : ",") + f;
         }
         lines_.push_back("ManageInterface " + interface + " flags=[" + names +
-                         "] unique-local=" + (options.uniqueLocal ? "true" : "false") + " owner=" + options.owner);
+                         "] unique-local=" + (options.uniqueLocal ? "true" : "false") + " owner=" + options.owner +
+                         " transient=" + (options.transient ? "true" : "false") + " source=" + options.source);
         return nextAnswer();
     }
 
@@ -137,6 +138,23 @@ public:
     {
         lines_.push_back("ReleaseInterface " + interface);
         return nextAnswer();
+    }
+
+    // An answer "released NAME..." is a successful ReleaseOwner that
+    // released those interfaces.
+    CallResult releaseOwner(const std::string& owner) override
+    {
+        lines_.push_back("ReleaseOwner " + owner);
+        CallResult r = nextAnswer();
+        if (r.ok && lastAnswer_.starts_with("released ")) {
+            std::string rest = lastAnswer_.substr(9);
+            for (std::size_t at = 0; at < rest.size();) {
+                const auto space = rest.find(' ', at);
+                r.released.push_back(rest.substr(at, space == std::string::npos ? std::string::npos : space - at));
+                at = space == std::string::npos ? rest.size() : space + 1;
+            }
+        }
+        return r;
     }
 
     void line(const std::string& text) override { lines_.push_back("log: " + text); }
@@ -152,7 +170,8 @@ private:
             return {};
         }
         const std::string& a = answers[std::min(calls_++, answers.size() - 1)];
-        if (a == "ok") {
+        lastAnswer_ = a;
+        if (a == "ok" || a.starts_with("released ")) {
             return {};
         }
         std::string error = a;
@@ -169,6 +188,7 @@ private:
 
     const GoldenCase& golden_;
     std::vector<std::string> lines_;
+    std::string lastAnswer_;
     std::size_t calls_ = 0;
 };
 

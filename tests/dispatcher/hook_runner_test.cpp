@@ -25,6 +25,7 @@ public:
     MOCK_METHOD(CallResult, manageInterface,
                 (const std::string&, const std::vector<std::string>&, const ManageOptions&), (override));
     MOCK_METHOD(CallResult, releaseInterface, (const std::string&), (override));
+    MOCK_METHOD(CallResult, releaseOwner, (const std::string&), (override));
 };
 
 class MockLog : public HookLog {
@@ -34,7 +35,15 @@ public:
 
 MATCHER_P2(OptionsAre, uniqueLocal, owner, "")
 {
-    return arg.uniqueLocal == uniqueLocal && arg.owner == owner;
+    return arg.uniqueLocal == uniqueLocal && arg.owner == owner && arg.transient &&
+           arg.source == "built-in for device type \"ethernet\"";
+}
+
+CallResult releasedNames(std::vector<std::string> names)
+{
+    CallResult r;
+    r.released = std::move(names);
+    return r;
 }
 
 HookEvent event(const std::string& action)
@@ -76,9 +85,33 @@ TEST_F(HookRunner, UpAsksForTheSettingsOnceAndManagesWithTheProfilesUuid)
 
 TEST_F(HookRunner, DownNeverAsksNetworkManager)
 {
+    EXPECT_CALL(service_, releaseOwner("u-1")).WillOnce(Return(releasedNames({"eth0"})));
+    EXPECT_CALL(service_, releaseInterface("eth0")).WillOnce(Return(CallResult{}));
+    EXPECT_CALL(log_, line("eth0 down (connection \"office\"): released"));
+    runHook(event("down"), config_, settings_, service_, log_);
+}
+
+// A modem: `up` named ppp0, `down` names the tty. The owner ties them.
+TEST_F(HookRunner, DownReleasesTheConnectionsOtherInterfacesByOwner)
+{
+    HookEvent e = event("down");
+    e.env["DEVICE_IFACE"] = "ttyUSB2";
+    e.env["DEVICE_IP_IFACE"] = "ttyUSB2";
+    ::testing::InSequence order;
+    EXPECT_CALL(service_, releaseOwner("u-1")).WillOnce(Return(releasedNames({"ppp0"})));
+    EXPECT_CALL(log_, line("ttyUSB2 down (connection \"office\"): released ppp0 too (the same connection)"));
+    EXPECT_CALL(service_, releaseInterface("ttyUSB2")).WillOnce(Return(CallResult{}));
+    EXPECT_CALL(log_, line("ttyUSB2 down (connection \"office\"): released"));
+    runHook(e, config_, settings_, service_, log_);
+}
+
+TEST_F(HookRunner, DownWithoutAUuidReleasesTheInterfaceOnly)
+{
+    HookEvent e = event("down");
+    e.env.erase("CONNECTION_UUID");
     EXPECT_CALL(service_, releaseInterface("eth0")).WillOnce(Return(CallResult{}));
     EXPECT_CALL(log_, line(HasSubstr("released")));
-    runHook(event("down"), config_, settings_, service_, log_);
+    runHook(e, config_, settings_, service_, log_);
 }
 
 TEST_F(HookRunner, UnknownConnectionMeansNoServiceCall)
@@ -118,6 +151,7 @@ TEST_F(HookRunner, ConfigurationProblemComesFirstThenTheDecision)
     config_.problem = "/etc/mptcp-pathmanager/dispatcher.conf:3: bad";
     ::testing::InSequence order;
     EXPECT_CALL(log_, line("/etc/mptcp-pathmanager/dispatcher.conf:3: bad"));
+    EXPECT_CALL(service_, releaseOwner("u-1")).WillOnce(Return(CallResult{}));
     EXPECT_CALL(service_, releaseInterface("eth0")).WillOnce(Return(CallResult{}));
     EXPECT_CALL(log_, line(HasSubstr("released")));
     runHook(event("down"), config_, settings_, service_, log_);
@@ -128,6 +162,7 @@ TEST_F(HookRunner, HostileNamesArePrintedHarmlessly)
     HookEvent e = event("down");
     e.env["DEVICE_IP_IFACE"] = "eth\n0";
     e.env["CONNECTION_ID"] = std::string(500, 'x');
+    EXPECT_CALL(service_, releaseOwner("u-1")).WillOnce(Return(CallResult{}));
     EXPECT_CALL(service_, releaseInterface("eth\n0")).WillOnce(Return(CallResult{}));
     EXPECT_CALL(log_, line(::testing::AllOf(HasSubstr("eth?0 down"), ::testing::Not(HasSubstr("\n")),
                                             ::testing::SizeIs(::testing::Lt(200u)))));

@@ -28,11 +28,17 @@
 #      endpoints for both addresses (IPv6 once DAD is over); running the
 #      hook again changes nothing;
 #   2. new addresses + `nmcli device reapply`: the endpoints move;
-#   3. down: they are removed;
+#   3. down: they are removed, and ReleaseOwner(uuid) releases the
+#      connection's other interfaces (lo stands in for a modem's);
 #   4. a profile with user data mptcp-pathmanager.flags gets those flags
 #      (which also shows NetworkManager added none of its own: the drop-in);
 #   5. a profile with its own connection.mptcp-flags is left to
 #      NetworkManager: its endpoints, once each, also after a reapply;
+#   7. `mptcpctl profile set` stores a profile's flags through libnm (the
+#      keyfile has them), reapplies it and the hook changes the endpoints;
+#      `default` removes them; an unknown profile is an error (run before 6);
+#   8. the same through the Cockpit page's control in a headless chromium
+#      (tests/cockpit/page_test.py --profiles; run before 6);
 #   6. the service stopped and not activatable: the hook says so and exits
 #      0 at once (the bus answers ServiceUnknown; no timeout);
 #   and an endpoint an administrator added without a device survives it all.
@@ -310,9 +316,13 @@ END_OF_PROFILE
         local out
         out=$(managed) && echo "$out" && [[ $out == *"\"$IFACE\" $1 "* ]] && [[ $out == *"\"owner\" s \"$2\""* ]]
     }
-    not_managed() {
+    managed_has() { # managed_has TEXT: ListManagedInterfaces' output contains TEXT
         local out
-        out=$(managed) && echo "$out" && [[ $out != *"\"$IFACE\""* ]]
+        out=$(managed) && echo "$out" && [[ $out == *"$1"* ]]
+    }
+    not_managed() { # not_managed [NAME]: NAME (default $IFACE) is not in ListManagedInterfaces
+        local out
+        out=$(managed) && echo "$out" && [[ $out != *"\"${1:-$IFACE}\""* ]]
     }
     hook_said() { grep -qF "mptcp-pathmanager-dispatch: $1" "$BUSLOG"; }
     # nm-dispatcher --debug logs each run of a script as "complete", or
@@ -349,6 +359,8 @@ END_OF_PROFILE
     check "no endpoint for the link-local address" no_link_local
     check "ListManagedInterfaces: $IFACE, subflow, owner = the profile's uuid" \
         is_managed_with '1 "subflow"' "$UUID_DEFAULT"
+    check "... with source = the hook's reason and transient = true" managed_has \
+        '"source" s "built-in for device type \"ethernet\"" "transient" b true'
     eps >"$W/eps.before"
     check "running the hook again for 'up' exits 0" run_hook_again up
     check "... and changes nothing (same endpoints, same ids)" sh -c "ip mptcp endpoint show | diff -u '$W/eps.before' -"
@@ -367,7 +379,15 @@ END_OF_PROFILE
 
     # -------------------------------------------------------------- 3. down
     log "scenario 3: mp-default down"
+    # A modem's `down` may name another interface than its `up` did; the
+    # owner ties them. Here lo stands for that other interface: managed
+    # under the profile's uuid, it must be released by ReleaseOwner.
+    check "lo managed under mp-default's uuid" busctl --system call "${PM[@]}" ManageInterface 'sasa{sv}' \
+        lo 1 subflow 1 owner s "$UUID_DEFAULT"
     check "mp-default deactivates" down mp-default
+    check "the hook released lo by the owner" wait_for $WAIT hook_said \
+        "$IFACE down (connection \"mp-default\"): released lo too (the same connection)"
+    check "lo is no longer managed" not_managed lo
     check "the hook released $IFACE" wait_for $WAIT hook_said "$IFACE down (connection \"mp-default\"): released"
     check "no endpoint left on $IFACE" wait_for $WAIT none_on_iface
     check "$IFACE is no longer managed" not_managed
@@ -404,6 +424,65 @@ END_OF_PROFILE
     check "mp-nmowned deactivates" down mp-nmowned
     check "NetworkManager removed its endpoints" wait_for $WAIT none_on_iface
     check "the administrator's endpoint is intact" admin_ep_intact
+
+    # ------------------------------------- 7. mptcpctl profile (libnm)
+    # (Before 6, which takes the service away.) mp-default has had V4_NEW
+    # and V6_NEW since scenario 2.
+    log "scenario 7: mptcpctl profile set/show/default on the active mp-default"
+    local keyfile=/etc/NetworkManager/system-connections/mp-default.nmconnection
+    check "mp-default activates" up mp-default
+    check "built-in subflow endpoint for $V4_NEW" wait_for $WAIT has_ep "$V4_NEW" subflow
+    check "profile show: no flags stored, the hook's built-in decision" sh -c \
+        "'$MPTCPCTL' -j profile show mp-default | tee /dev/stderr | grep -qF '\"flags\":\"default\",\"decision\":\"manage\",\"decided-flags\":\"subflow\",\"reason\":\"built-in for device type'"
+    check "profile set mp-default subflow backup: saved and reapplied on $IFACE" sh -c \
+        "'$MPTCPCTL' profile set mp-default subflow backup | tee /dev/stderr | grep -qx 'mp-default: flags subflow,backup saved; reapplied on $IFACE'"
+    check "the keyfile has the user data" sh -c "cat '$keyfile' >&2; grep -qx 'mptcp-pathmanager.flags=subflow,backup' '$keyfile'"
+    check "the hook ran on the reapply and took the user data" wait_for $WAIT hook_said \
+        "$IFACE reapply (connection \"mp-default\"): managed with flags subflow,backup (from the connection's user data"
+    check "IPv4 endpoint now subflow backup" wait_for $WAIT has_ep "$V4_NEW" "subflow backup"
+    check "IPv6 endpoint now subflow backup" wait_for $WAIT has_ep "$V6_NEW" "subflow backup"
+    check "profile show: the stored flags, from the user data" sh -c \
+        "'$MPTCPCTL' -j profile show $UUID_DEFAULT | tee /dev/stderr | grep -qF '\"flags\":\"subflow,backup\",\"decision\":\"manage\",\"decided-flags\":\"subflow,backup\",\"reason\":\"from the connection'\"'\"'s user data'"
+    check "profile show (text) names the device and the decision" sh -c \
+        "'$MPTCPCTL' profile show mp-default | tee /dev/stderr | grep -qx '  the hook:  manage with subflow,backup' && \
+         '$MPTCPCTL' profile show | grep -qx '  device:    $IFACE (active)'"
+    check "profile set mp-default default: saved and reapplied" sh -c \
+        "'$MPTCPCTL' profile set mp-default default | tee /dev/stderr | grep -qx 'mp-default: flags default saved; reapplied on $IFACE'"
+    check "the keyfile no longer has the key" sh -c "cat '$keyfile' >&2; ! grep -q 'mptcp-pathmanager.flags' '$keyfile'"
+    check "IPv4 endpoint back to the built-in subflow" wait_for $WAIT has_ep "$V4_NEW" subflow
+    check "IPv6 endpoint back to the built-in subflow" wait_for $WAIT has_ep "$V6_NEW" subflow
+    check "profile set of an unknown profile: a clear error, status 2" sh -c \
+        "rc=0; '$MPTCPCTL' profile set no-such-profile subflow 2>'$W/unknown.err' || rc=\$?; cat '$W/unknown.err' >&2; \
+         [ \$rc = 2 ] && grep -qF 'no connection profile has the id or uuid \"no-such-profile\"' '$W/unknown.err'"
+    check "profile show of an unknown profile: the same error, status 2" sh -c \
+        "rc=0; '$MPTCPCTL' profile show no-such-profile 2>/dev/null || rc=\$?; [ \$rc = 2 ]"
+    check "bad flags are refused before NetworkManager is asked (status 255)" sh -c \
+        "rc=0; '$MPTCPCTL' profile set mp-default signal fullmesh 2>/dev/null || rc=\$?; [ \$rc = 255 ] && ! grep -q mptcp-pathmanager '$keyfile'"
+    check "mp-default deactivates" down mp-default
+    check "no endpoint left on $IFACE" wait_for $WAIT none_on_iface
+
+    # ------------------------------- 8. the Cockpit page's profile control
+    log "scenario 8: the Cockpit page sets mp-default's flags (cockpit-ws + headless chromium)"
+    if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import selenium' 2>/dev/null &&
+        command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v cockpit-bridge >/dev/null; then
+        local took="$IFACE reapply (connection \"mp-default\"): managed with flags subflow,backup (from the connection's user data"
+        took_count() { grep -cF "mptcp-pathmanager-dispatch: $took" "$BUSLOG" || true; }
+        local took_before
+        took_before=$(took_count)
+        took_more() { [ "$(took_count)" -gt "$took_before" ]; }
+        check "mp-default activates" up mp-default
+        check "built-in subflow endpoint for $V4_NEW" wait_for $WAIT has_ep "$V4_NEW" subflow
+        check "the page's profile control: set, default, refused (see its lines above)" \
+            /usr/bin/python3 "$MPTCP_COCKPIT_PAGE_TEST" --profiles "$keyfile" "$V4_NEW" "$IFACE"
+        sed -n '/^--- the page.s profile control/,/^---/p' "$W/checks.out" | sed 's/^/    /'
+        check "the hook took the page's flags on a reapply of its own" took_more
+        check "mp-default deactivates" down mp-default
+        check "no endpoint left on $IFACE" wait_for $WAIT none_on_iface
+    elif [ "${CI:-}" = true ]; then
+        check "chromium, chromedriver, cockpit and python3-selenium are installed (CI)" false
+    else
+        log "SKIP scenario 8: chromium, chromedriver, cockpit-bridge or python3-selenium missing"
+    fi
 
     # ----------------------------------- 6. the service gone for good
     log "scenario 6: the service stopped and not activatable"
@@ -466,7 +545,7 @@ skip() {
     exit 77
 }
 
-for v in MPTCP_PATHMANAGERD MPTCP_DISPATCH_HOOK MPTCP_TEST_POLICY MPTCP_TEST_BUS_DEFAULTS MPTCP_NM_DROPIN MPTCP_DISPATCHER_CONF; do
+for v in MPTCP_COCKPIT_PAGE MPTCP_COCKPIT_PAGE_TEST MPTCPCTL MPTCPCTL_PROFILE_HELPER MPTCP_PATHMANAGERD MPTCP_DISPATCH_HOOK MPTCP_TEST_POLICY MPTCP_TEST_BUS_DEFAULTS MPTCP_NM_DROPIN MPTCP_DISPATCHER_CONF; do
     if [ -z "${!v:-}" ]; then
         echo "FAIL: $v is not set (run this test through meson test)"
         exit 1

@@ -1,0 +1,25 @@
+// Figure 8: ListConnections of org.mptcp.PathManager.Connections with 100
+// and with 1,000 open MPTCP connections (both ends of each are listed, so
+// 200 and 2,000 entries), held against its floor measured in the same run,
+// batch by batch: an empty call to the floor service, plus the same
+// sock_diag dumps made directly by the benchmark through the core library
+// (ConnectionReader::list(): one MPTCP dump per address family).
+#pragma once
+
+#include "bench_services.hpp"
+#include "report.hpp"
+
+#include <vector>
+
+namespace mptcp::bench {
+
+struct ConnectionsPlan {
+    std::vector<int> connectionCounts = {100, 1000};
+    int repeats = 5;
+    int callsPer100 = 200;  // calls per batch with 100 connections; fewer with more
+    int warmupCalls = 10;
+};
+
+void measureConnections(ServiceSet& services, const ConnectionsPlan& plan, Report& report);
+
+}  // namespace mptcp::bench
