@@ -3,21 +3,12 @@
 #include "endpoint.hpp"
 #include "pm_error.hpp"
 #include "pm_rules.hpp"
+#include "text_words.hpp"
 
 #include <vector>
 
 namespace mptcp::dispatch {
 namespace {
-
-std::string_view trimmed(std::string_view s)
-{
-    const auto first = s.find_first_not_of(" \t");
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    const auto last = s.find_last_not_of(" \t");
-    return s.substr(first, last - first + 1);
-}
 
 }  // namespace
 

@@ -1,21 +1,13 @@
 #include "key_file.hpp"
 
+#include "text_words.hpp"
+
 #include <algorithm>
 
 namespace mptcp::keyfile {
 namespace {
 
 constexpr std::size_t kMaxLine = 4096;
-
-std::string_view trimmed(std::string_view s)
-{
-    const auto first = s.find_first_not_of(" \t");
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    const auto last = s.find_last_not_of(" \t");
-    return s.substr(first, last - first + 1);
-}
 
 bool hasControl(std::string_view s)
 {

@@ -2,6 +2,16 @@
 
 namespace mptcp {
 
+std::string_view trimmed(std::string_view s)
+{
+    const auto first = s.find_first_not_of(" \t");
+    if (first == std::string_view::npos) {
+        return {};
+    }
+    const auto last = s.find_last_not_of(" \t");
+    return s.substr(first, last - first + 1);
+}
+
 std::vector<std::string_view> splitWords(std::string_view line)
 {
     std::vector<std::string_view> out;
