@@ -27,6 +27,10 @@ PACKAGES=(
     clang libclang-rt-14-dev
     # formatting check
     clang-format
+    # Debian packages (tools/build-deb.sh, tests/packaging): the packaging
+    # tools, the build dependencies debian/control adds to the above, and
+    # what the Cockpit page's package depends on
+    dpkg-dev debhelper lintian bash-completion cockpit-bridge
 )
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }
