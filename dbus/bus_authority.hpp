@@ -3,8 +3,9 @@
 // kernel's SO_PEERCRED of the connection, not something the caller says),
 // and polkit's CheckAuthorization for its bus name. No libpolkit: polkit's
 // D-Bus API is one method call, and its library would pull GLib into the
-// daemon (ARCHITECTURE.md budgets). Both proxies are made on first use, so
-// a daemon that only ever serves reads never talks to polkit.
+// daemon (docs/architecture.md, "Budgets that shaped the design"). Both
+// proxies are made on first use, so a daemon that only ever serves reads
+// never talks to polkit.
 #pragma once
 
 #include "polkit_authorizer.hpp"

@@ -1,4 +1,4 @@
-// Who may change the configuration (dbus-api.md, "Who may do what"): uid 0
+// Who may change the configuration (docs/dbus-api.md, "Who may do what"): uid 0
 // always; any other caller only when polkit grants it the action
 // org.mptcp.PathManager.modify; and while polkit cannot be asked, nobody
 // but uid 0. Reads never come here.

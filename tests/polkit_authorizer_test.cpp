@@ -1,4 +1,4 @@
-// The authorization decision (dbus-api.md, "Who may do what") with the bus
+// The authorization decision (docs/dbus-api.md, "Who may do what") with the bus
 // and polkit mocked: who gets through, what a refused caller is told, and
 // that the bus is asked for a caller's uid once per connection.
 #include "polkit_authorizer.hpp"
