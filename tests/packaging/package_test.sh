@@ -66,7 +66,8 @@ if grep -q '^/usr/share/cockpit/' <<<"$contents"; then
 fi
 # The page is in the package once the source tree has it.
 if [ -d "$SOURCE_ROOT/data/cockpit" ]; then
-    dpkg-deb -c "$cockpit_deb" | grep -q '/usr/share/cockpit/mptcp-pathmanager/manifest.json$' ||
+    cockpit_contents=$(dpkg-deb -c "$cockpit_deb")
+    grep -q '/usr/share/cockpit/mptcp-pathmanager/manifest.json$' <<<"$cockpit_contents" ||
         fail "data/cockpit/ exists but $(basename "$cockpit_deb") has no usr/share/cockpit/mptcp-pathmanager/manifest.json"
 fi
 hook_mode=$(dpkg-deb -c "$main_deb" | awk '$6 == "./usr/lib/NetworkManager/dispatcher.d/90-mptcp-pathmanager" {print $1 " " $2}')
