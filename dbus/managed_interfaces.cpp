@@ -1,5 +1,6 @@
 #include "managed_interfaces.hpp"
 
+#include "journal_log.hpp"
 #include "managed_options.hpp"
 
 #include <cstdio>
@@ -41,7 +42,8 @@ void ManagedInterfaces::onRouteEvents()
         announce(core_.onRouteEvents(), false);
     } catch (const std::exception& e) {
         // The loop must go on: a reader that throws would end the daemon.
-        std::fprintf(stderr, "mptcp-pathmanagerd: managed interfaces: %s\n", e.what());
+        journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd",
+                         std::string("managed interfaces: ") + e.what());
     }
 }
 

@@ -1,5 +1,6 @@
 #include "monitor.hpp"
 
+#include "journal_log.hpp"
 #include "pm_error.hpp"
 
 #include <cstdio>
@@ -92,7 +93,8 @@ void Monitor::stopListening()
             }
         }
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "monitor: discarding queued events: %s\n", e.what());
+        journal::logLine(journal::Priority::Warning, "mptcp-pathmanagerd",
+                         std::string("monitor: discarding queued events: ") + e.what());
     }
     overrun_ = false;
     lostPending_ = 0;
@@ -134,7 +136,8 @@ void Monitor::onReadable()
         }
     } catch (const std::exception& e) {
         if (worthLogging(++readFailures_)) {
-            std::fprintf(stderr, "monitor: reading the kernel's events: %s\n", e.what());
+            journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd",
+                             std::string("monitor: reading the kernel's events: ") + e.what());
         }
     }
     flushLost();
@@ -153,7 +156,8 @@ void Monitor::pass(const std::uint8_t* data, std::size_t size)
             // Not queued: as lost as a kernel drop, and reported the same way.
             ++lostPending_;
             if (worthLogging(lostPending_)) {
-                std::fprintf(stderr, "monitor: cannot emit an event signal: %s\n", e.what());
+                journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd",
+                                 std::string("monitor: cannot emit an event signal: ") + e.what());
             }
         }
     });
@@ -186,7 +190,8 @@ void Monitor::flushLost()
         lostUnknown_ = false;
     } catch (const std::exception& e) {
         if (worthLogging(++lostSignalFailures_)) {
-            std::fprintf(stderr, "monitor: cannot emit EventsLost (will try again): %s\n", e.what());
+            journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd",
+                             std::string("monitor: cannot emit EventsLost (will try again): ") + e.what());
         }
     }
 }
@@ -194,8 +199,9 @@ void Monitor::flushLost()
 void Monitor::malformed(const std::string& what)
 {
     if (worthLogging(++malformedCount_)) {
-        std::fprintf(stderr, "monitor: skipped a malformed event (%llu so far): %s\n",
-                     static_cast<unsigned long long>(malformedCount_), what.c_str());
+        journal::logLine(
+            journal::Priority::Warning, "mptcp-pathmanagerd",
+            "monitor: skipped a malformed event (" + std::to_string(malformedCount_) + " so far): " + what);
     }
 }
 

@@ -1,6 +1,7 @@
 #include "path_manager_adaptor.hpp"
 
 #include "dbus_errors.hpp"
+#include "journal_log.hpp"
 
 #include <cstdio>
 
@@ -129,7 +130,8 @@ void BusNotifier::endpointsChanged()
     try {
         object_.emitSignal("EndpointsChanged").onInterface(org::mptcp::PathManager_adaptor::INTERFACE_NAME);
     } catch (const sdbus::Error& e) {
-        std::fprintf(stderr, "warning: cannot emit EndpointsChanged: %s\n", e.what());
+        journal::logLine(journal::Priority::Warning, "mptcp-pathmanagerd",
+                         std::string("cannot emit EndpointsChanged: ") + e.what());
     }
 }
 
@@ -138,7 +140,8 @@ void BusNotifier::propertiesChanged(const std::vector<std::string>& names)
     try {
         object_.emitPropertiesChangedSignal(org::mptcp::PathManager_adaptor::INTERFACE_NAME, names);
     } catch (const sdbus::Error& e) {
-        std::fprintf(stderr, "warning: cannot emit PropertiesChanged: %s\n", e.what());
+        journal::logLine(journal::Priority::Warning, "mptcp-pathmanagerd",
+                         std::string("cannot emit PropertiesChanged: ") + e.what());
     }
 }
 
