@@ -1,6 +1,6 @@
 // mptcp-pm-bench: the service, the monitor and the hook side by side with
 // their floors and peers, measured in one run on this machine. See
-// `mptcp-pm-bench --help` and the README's "Benchmark" section.
+// `mptcp-pm-bench --help` and docs/performance.md.
 #include "authorization_bench.hpp"
 #include "bench_services.hpp"
 #include "cli_bench.hpp"
@@ -38,7 +38,7 @@ struct Plans {
     AuthorizationPlan authorization;
 };
 
-// How much of everything each mode does: full for the README's figures,
+// How much of everything each mode does: full for docs/performance.md,
 // quick for a look in under a minute, smoke for the test suite (seconds).
 // Latency: repeats, read calls, write cycles, flush cycles, warm-up calls.
 Plans plansFor(const Options& o)

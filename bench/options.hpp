@@ -9,7 +9,7 @@
 namespace mptcp::bench {
 
 enum class Mode {
-    Full,   // the figures for the README: a few minutes
+    Full,   // the figures of docs/performance.md: a few minutes
     Quick,  // fewer repeats and calls: under a minute
     Smoke,  // the least that runs every code path: seconds (meson test --suite bench)
 };

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run-bench.sh — the benchmark's one command (README, "Benchmark"):
+# run-bench.sh — the benchmark's one command (docs/performance.md):
 # install what is missing, build an optimized tree (-O2, assertions off)
 # in build-bench/, and run mptcp-pm-bench, which prints the table and
 # writes the JSON. Arguments go to mptcp-pm-bench, e.g.

@@ -1,6 +1,7 @@
 #include "authorization_gate.hpp"
 
 #include "dbus_errors.hpp"
+#include "journal_log.hpp"
 #include "pm_error.hpp"
 
 #include <cerrno>
@@ -118,9 +119,10 @@ void AuthorizationGate::send(const std::string& what, const std::function<void()
     try {
         reply();
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "mptcp-pathmanagerd: cannot answer %s: %s\n", what.c_str(), e.what());
+        mptcp::journal::logLine(mptcp::journal::Priority::Warning, "mptcp-pathmanagerd",
+                                "cannot answer " + what + ": " + e.what());
     } catch (...) {
-        std::fprintf(stderr, "mptcp-pathmanagerd: cannot answer %s\n", what.c_str());
+        mptcp::journal::logLine(mptcp::journal::Priority::Warning, "mptcp-pathmanagerd", "cannot answer " + what);
     }
 }
 

@@ -1,4 +1,5 @@
 #include "bus_authority.hpp"
+#include "journal_log.hpp"
 
 #include <sdbus-c++/sdbus-c++.h>
 
@@ -26,9 +27,10 @@ void guarded(const char* what, Fn&& fn) noexcept
     try {
         fn();
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "mptcp-pathmanagerd: %s: %s\n", what, e.what());
+        mptcp::journal::logLine(mptcp::journal::Priority::Error, "mptcp-pathmanagerd",
+                                std::string(what) + ": " + e.what());
     } catch (...) {
-        std::fprintf(stderr, "mptcp-pathmanagerd: %s failed\n", what);
+        mptcp::journal::logLine(mptcp::journal::Priority::Error, "mptcp-pathmanagerd", std::string(what) + " failed");
     }
 }
 
@@ -149,13 +151,14 @@ void BusAuthorityQueries::cancelCheck(const std::string& cancellationId)
                 // polkit refuses to cancel a check it already answered; any
                 // other refusal is worth a line in the log.
                 if (error != nullptr && error->getName() != "org.freedesktop.PolicyKit1.Error.NotAuthorized") {
-                    std::fprintf(stderr, "mptcp-pathmanagerd: cancelling polkit check %s: %s: %s\n",
-                                 cancellationId.c_str(), error->getName().c_str(), error->getMessage().c_str());
+                    mptcp::journal::logLine(mptcp::journal::Priority::Warning, "mptcp-pathmanagerd",
+                                            "cancelling polkit check " + cancellationId + ": " + error->getName() +
+                                                ": " + error->getMessage());
                 }
             });
     } catch (const sdbus::Error& e) {
-        std::fprintf(stderr, "mptcp-pathmanagerd: cannot cancel polkit check %s: %s\n", cancellationId.c_str(),
-                     e.what());
+        mptcp::journal::logLine(mptcp::journal::Priority::Warning, "mptcp-pathmanagerd",
+                                "cannot cancel polkit check " + cancellationId + ": " + e.what());
     }
 }
 

@@ -3,7 +3,8 @@
 // of the connection, not something the caller says), and polkit's
 // CheckAuthorization / CancelCheckAuthorization for its bus name. No
 // libpolkit: polkit's D-Bus API is a method call, and its library would
-// pull GLib into the daemon. Both proxies are made on first use, so a
+// pull GLib into the daemon (docs/architecture.md, "Budgets that shaped the
+// design"). Both proxies are made on first use, so a
 // daemon that only ever serves reads never talks to polkit.
 #pragma once
 

@@ -1,4 +1,4 @@
-// A kernel event in the contract's shape (dbus-api.md, Signals): which
+// A kernel event in the contract's shape (docs/dbus-api.md, "The monitor"): which
 // signal carries it and its `info` dictionary, holding only what the
 // kernel sent, under the contract's keys and types. Pure apart from the
 // ifindex -> name lookup, which goes through InterfaceNames.

@@ -8,6 +8,7 @@
 #include "event_loop.hpp"
 #include "event_signals.hpp"
 #include "event_socket.hpp"
+#include "journal_log.hpp"
 #include "limits_policy.hpp"
 #include "managed_endpoints.hpp"
 #include "managed_interfaces.hpp"
@@ -46,7 +47,7 @@
 namespace {
 
 constexpr const char* kUsage =
-    "Usage: mptcp-pathmanagerd [--help] [--version] [--always-monitor]\n"
+    "Usage: mptcp-pathmanagerd [--help] [--version] [--always-monitor] [--debug]\n"
     "                          [--state-file=PATH] [--subflows-limit=raise|off|N]\n"
     "                          [--config=PATH]\n"
     "                          [--polkit-timeout=SECONDS]\n"
@@ -61,6 +62,7 @@ constexpr const char* kUsage =
     "\n"
     "  --always-monitor  stay in the kernel's MPTCP events group at all times,\n"
     "                    not only while a client is subscribed\n"
+    "  --debug           write debug lines too (also: MPTCP_PATHMANAGER_DEBUG=1)\n"
     "  --state-file=PATH\n"
     "                    where the managed interfaces are kept across restarts\n"
     "                    (default /run/mptcp-pathmanager/managed.state)\n"
@@ -79,12 +81,17 @@ constexpr const char* kUsage =
     "                    password dialog (default 300). The daemon serves\n"
     "                    everyone else meanwhile.\n";
 
-void log(const char* fmt, const char* arg)
+// One line on stderr with its journal priority (docs/logging.md).
+void log(const char* fmt, const char* arg, mptcp::journal::Priority priority = mptcp::journal::Priority::Info)
 {
-    std::fprintf(stderr, "mptcp-pathmanagerd: ");
-    std::fprintf(stderr, fmt, arg);
-    std::fputc('\n', stderr);
+    const int size = std::snprintf(nullptr, 0, fmt, arg);
+    std::string text(size > 0 ? static_cast<std::size_t>(size) : 0, '\0');
+    std::snprintf(text.data(), text.size() + 1, fmt, arg);
+    mptcp::journal::logLine(priority, "mptcp-pathmanagerd", text);
 }
+
+constexpr auto kError = mptcp::journal::Priority::Error;
+constexpr auto kWarning = mptcp::journal::Priority::Warning;
 
 // "1.5" -> 1500 ms; nullopt unless 0 < value <= one day.
 std::optional<std::chrono::milliseconds> parseSeconds(std::string_view text)
@@ -145,10 +152,14 @@ int main(int argc, char** argv)
         if (arg.starts_with("--subflows-limit=")) {
             const auto policy = mptcp::LimitsPolicy::parse(arg.substr(17));
             if (!policy) {
-                log("--subflows-limit takes raise, off or a number 0..8, not \"%s\"", argv[i] + 17);
+                log("--subflows-limit takes raise, off or a number 0..8, not \"%s\"", argv[i] + 17, kError);
                 return 2;
             }
             limitsPolicy = *policy;
+            continue;
+        }
+        if (arg == "--debug") {
+            mptcp::journal::enableDebug();
             continue;
         }
         if (arg == "--always-monitor") {
@@ -163,7 +174,7 @@ int main(int argc, char** argv)
             std::printf("mptcp-pathmanagerd %s\n", mptcp::kVersion);
             return 0;
         }
-        log("unknown argument \"%s\" (try --help)", argv[i]);
+        log("unknown argument \"%s\" (try --help)", argv[i], kError);
         return 2;
     }
 
@@ -189,10 +200,10 @@ int main(int argc, char** argv)
             events = mptcp::openEventSocket(*group);
         }
     } catch (const mptcp::PmError& e) {
-        log("%s", e.what());
+        log("%s", e.what(), kError);
         return e.kind() == mptcp::ErrorKind::NotSupported ? mptcp::dbus::serveWithoutMptcp(e.what()) : 1;
     } catch (const std::exception& e) {
-        log("%s", e.what());
+        log("%s", e.what(), kError);
         return 1;
     }
     mptcp::PathManager pm(*client, *names);
@@ -205,7 +216,7 @@ int main(int argc, char** argv)
     try {
         bus = sdbus::createSystemBusConnection();
     } catch (const sdbus::Error& e) {
-        log("cannot connect to %s", (busDescription() + ": " + e.getMessage()).c_str());
+        log("cannot connect to %s", (busDescription() + ": " + e.getMessage()).c_str(), kError);
         return 1;
     }
 
@@ -279,14 +290,17 @@ int main(int argc, char** argv)
         try {
             bus->requestName(mptcp::dbus::kBusName);
         } catch (const sdbus::Error& e) {
-            log("cannot own org.mptcp.PathManager: %s", e.getMessage().c_str());
+            log("cannot own org.mptcp.PathManager: %s", e.getMessage().c_str(), kError);
             return 1;
         }
         log("serving org.mptcp.PathManager on %s", busDescription().c_str());
+        log("options: %s", ("state file " + stateFile + (alwaysMonitor ? ", always monitoring" : "")).c_str(),
+            mptcp::journal::Priority::Debug);
         if (!enabled.get()) {
             log("%s",
                 "note: net.mptcp.enabled is 0 in this namespace: endpoints are configured but MPTCP "
-                "sockets are refused until it is 1 (property Enabled)");
+                "sockets are refused until it is 1 (property Enabled)",
+                kWarning);
         }
         // Start-up's temporary allocations (the state file, the dumps, the
         // bus's introspection of our object) are freed by now; give their
@@ -296,10 +310,10 @@ int main(int argc, char** argv)
         log("stopping on %s", strsignal(sig));
         return 0;
     } catch (const sdbus::Error& e) {
-        log("lost the bus: %s", (e.getName() + ": " + e.getMessage()).c_str());
+        log("lost the bus: %s", (e.getName() + ": " + e.getMessage()).c_str(), kError);
         return 1;
     } catch (const std::exception& e) {
-        log("fatal: %s", e.what());
+        log("fatal: %s", e.what(), kError);
         return 1;
     }
 }

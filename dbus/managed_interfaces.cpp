@@ -1,5 +1,6 @@
 #include "managed_interfaces.hpp"
 
+#include "journal_log.hpp"
 #include "managed_options.hpp"
 
 #include <cstdio>
@@ -49,7 +50,8 @@ void ManagedInterfaces::loadConfig(const std::string& path)
         core_.loadDeclared(path, out);
         announce(out, false);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "mptcp-pathmanagerd: managed interfaces: %s\n", e.what());
+        mptcp::journal::logLine(mptcp::journal::Priority::Error, "mptcp-pathmanagerd",
+                                std::string("managed interfaces: ") + e.what());
     }
 }
 
@@ -64,7 +66,8 @@ void ManagedInterfaces::onRouteEvents()
         announce(core_.onRouteEvents(), false);
     } catch (const std::exception& e) {
         // The loop must go on: a reader that throws would end the daemon.
-        std::fprintf(stderr, "mptcp-pathmanagerd: managed interfaces: %s\n", e.what());
+        journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd",
+                         std::string("managed interfaces: ") + e.what());
     }
 }
 

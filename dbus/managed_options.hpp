@@ -1,5 +1,5 @@
 // ManageInterface's flags and options (a{sv}) <-> ManagedSettings, with the
-// contract's rules (dbus-api.md): known flag names only, no implicit, not
+// contract's rules (docs/dbus-api.md, "Managed interfaces"): known flag names only, no implicit, not
 // signal+fullmesh; options unique-local (b), families (as of "ipv4",
 // "ipv6"), port (q, only on signal endpoints without subflow), owner (s),
 // source (s, why these flags), transient (b, management ends with the

@@ -1,5 +1,6 @@
 #include "monitor.hpp"
 
+#include "journal_log.hpp"
 #include "pm_error.hpp"
 
 #include <algorithm>
@@ -127,7 +128,8 @@ void Monitor::stopListening()
             }
         }
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "monitor: discarding queued events: %s\n", e.what());
+        journal::logLine(journal::Priority::Warning, "mptcp-pathmanagerd",
+                         std::string("monitor: discarding queued events: ") + e.what());
     }
     overrun_ = false;
 }
@@ -167,7 +169,8 @@ void Monitor::onReadable()
         }
     } catch (const std::exception& e) {
         if (worthLogging(++readFailures_)) {
-            std::fprintf(stderr, "monitor: reading the kernel's events: %s\n", e.what());
+            journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd",
+                             std::string("monitor: reading the kernel's events: ") + e.what());
         }
     }
     flushLost();
@@ -209,7 +212,8 @@ void Monitor::deliver(const std::string& to, Subscription& s, const PmEvent& eve
         s.lost += 1 + (s.batch ? s.inBatch : 0);
         batchClosed(s);
         if (worthLogging(++signalFailures_)) {
-            std::fprintf(stderr, "monitor: cannot queue an event signal for %s: %s\n", to.c_str(), e.what());
+            journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd",
+                             "monitor: cannot queue an event signal for " + to + ": " + e.what());
         }
         sendLost(to, s);  // before the events that follow, if the bus lets us
         return;
@@ -240,7 +244,8 @@ void Monitor::batchOpened(Subscription& s)
             options_.timer->arm(s.due);
         } catch (const std::exception& e) {
             armedFor_.reset();
-            std::fprintf(stderr, "monitor: cannot arm the batch timer: %s\n", e.what());
+            journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd",
+                             std::string("monitor: cannot arm the batch timer: ") + e.what());
         }
     }
 }
@@ -257,7 +262,8 @@ void Monitor::sendBatch(const std::string& to, Subscription& s)
     } catch (const std::exception& e) {
         s.lost += events;
         if (worthLogging(++signalFailures_)) {
-            std::fprintf(stderr, "monitor: cannot queue an EventBatch for %s: %s\n", to.c_str(), e.what());
+            journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd",
+                             "monitor: cannot queue an EventBatch for " + to + ": " + e.what());
         }
         sendLost(to, s);
     }
@@ -299,7 +305,8 @@ void Monitor::armTimer()
             options_.timer->arm(*next);
         } catch (const std::exception& e) {
             armedFor_.reset();
-            std::fprintf(stderr, "monitor: cannot arm the batch timer: %s\n", e.what());
+            journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd",
+                             std::string("monitor: cannot arm the batch timer: ") + e.what());
         }
     }
 }
@@ -349,7 +356,8 @@ void Monitor::sendLost(const std::string& to, Subscription& s)
         s.lostUnknown = false;
     } catch (const std::exception& e) {
         if (worthLogging(++lostSignalFailures_)) {
-            std::fprintf(stderr, "monitor: cannot emit EventsLost for %s (will try again): %s\n", to.c_str(), e.what());
+            journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd",
+                             "monitor: cannot emit EventsLost for " + to + " (will try again): " + e.what());
         }
     }
 }
@@ -357,8 +365,9 @@ void Monitor::sendLost(const std::string& to, Subscription& s)
 void Monitor::malformed(const std::string& what)
 {
     if (worthLogging(++malformedCount_)) {
-        std::fprintf(stderr, "monitor: skipped a malformed event (%llu so far): %s\n",
-                     static_cast<unsigned long long>(malformedCount_), what.c_str());
+        journal::logLine(
+            journal::Priority::Warning, "mptcp-pathmanagerd",
+            "monitor: skipped a malformed event (" + std::to_string(malformedCount_) + " so far): " + what);
     }
 }
 

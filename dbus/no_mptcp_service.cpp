@@ -3,6 +3,7 @@
 #include "connections_adaptor.hpp"
 #include "dbus_errors.hpp"
 #include "event_loop.hpp"
+#include "journal_log.hpp"
 #include "no_mptcp_userspace.hpp"
 #include "path_manager_adaptor.hpp"
 #include "version.hpp"
@@ -13,9 +14,9 @@
 namespace mptcp::dbus {
 namespace {
 
-void log(const std::string& line)
+void log(const std::string& line, journal::Priority priority = journal::Priority::Info)
 {
-    std::fprintf(stderr, "mptcp-pathmanagerd: %s\n", line.c_str());
+    journal::logLine(priority, "mptcp-pathmanagerd", line);
 }
 
 }  // namespace
@@ -36,7 +37,7 @@ int serveWithoutMptcp(const std::string& why)
     try {
         bus = sdbus::createSystemBusConnection();
     } catch (const sdbus::Error& e) {
-        log("cannot connect to the system bus: " + e.getMessage());
+        log("cannot connect to the system bus: " + e.getMessage(), journal::Priority::Error);
         return 1;
     }
     try {
@@ -49,19 +50,20 @@ int serveWithoutMptcp(const std::string& why)
         try {
             bus->requestName(kBusName);
         } catch (const sdbus::Error& e) {
-            log("cannot own org.mptcp.PathManager: " + e.getMessage());
+            log("cannot own org.mptcp.PathManager: " + e.getMessage(), journal::Priority::Error);
             return 1;
         }
         log("serving org.mptcp.PathManager without MPTCP: every call answers "
-            "org.mptcp.PathManager.Error.NotSupported");
+            "org.mptcp.PathManager.Error.NotSupported",
+            journal::Priority::Warning);
         const int sig = loop.run();
         log(std::string("stopping on ") + strsignal(sig));
         return 0;
     } catch (const sdbus::Error& e) {
-        log("lost the bus: " + e.getName() + ": " + e.getMessage());
+        log("lost the bus: " + e.getName() + ": " + e.getMessage(), journal::Priority::Error);
         return 1;
     } catch (const std::exception& e) {
-        log(std::string("fatal: ") + e.what());
+        log(std::string("fatal: ") + e.what(), journal::Priority::Error);
         return 1;
     }
 }

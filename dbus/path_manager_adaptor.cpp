@@ -1,6 +1,7 @@
 #include "path_manager_adaptor.hpp"
 
 #include "dbus_errors.hpp"
+#include "journal_log.hpp"
 
 #include <cstdio>
 #include <map>
@@ -188,7 +189,8 @@ void BusNotifier::endpointsChanged()
     try {
         object_.emitSignal("EndpointsChanged").onInterface(org::mptcp::PathManager_adaptor::INTERFACE_NAME);
     } catch (const sdbus::Error& e) {
-        std::fprintf(stderr, "warning: cannot emit EndpointsChanged: %s\n", e.what());
+        journal::logLine(journal::Priority::Warning, "mptcp-pathmanagerd",
+                         std::string("cannot emit EndpointsChanged: ") + e.what());
     }
 }
 
@@ -219,7 +221,8 @@ void BusNotifier::propertiesChanged(const std::vector<std::string>& names)
         signal << std::string(org::mptcp::PathManager_adaptor::INTERFACE_NAME) << changed << invalidated;
         object_.emitSignal(signal);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "warning: cannot emit PropertiesChanged: %s\n", e.what());
+        journal::logLine(journal::Priority::Warning, "mptcp-pathmanagerd",
+                         std::string("cannot emit PropertiesChanged: ") + e.what());
     }
 }
 

@@ -1,5 +1,7 @@
 #include "peer_tracker.hpp"
 
+#include "journal_log.hpp"
+
 #include <sdbus-c++/Error.h>
 #include <sdbus-c++/Message.h>
 
@@ -27,9 +29,11 @@ void PeerTracker::watch(sdbus::IConnection& bus)
             msg >> name >> oldOwner >> newOwner;
             nameOwnerChanged(name, oldOwner, newOwner);
         } catch (const std::exception& e) {
-            std::fprintf(stderr, "peer tracker: unreadable NameOwnerChanged: %s\n", e.what());
+            journal::logLine(journal::Priority::Warning, "mptcp-pathmanagerd",
+                             std::string("peer tracker: unreadable NameOwnerChanged: ") + e.what());
         } catch (...) {
-            std::fprintf(stderr, "peer tracker: unreadable NameOwnerChanged\n");
+            journal::logLine(journal::Priority::Warning, "mptcp-pathmanagerd",
+                             "peer tracker: unreadable NameOwnerChanged");
         }
     });
 }
@@ -50,9 +54,11 @@ void PeerTracker::nameOwnerChanged(const std::string& name, const std::string& o
         try {
             listener(name);
         } catch (const std::exception& e) {
-            std::fprintf(stderr, "peer tracker: a listener for %s failed: %s\n", name.c_str(), e.what());
+            journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd",
+                             "peer tracker: a listener for " + name + " failed: " + e.what());
         } catch (...) {
-            std::fprintf(stderr, "peer tracker: a listener for %s failed\n", name.c_str());
+            journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd",
+                             "peer tracker: a listener for " + name + " failed");
         }
     }
 }

@@ -1,4 +1,4 @@
-// Who may change what (the contract's "Authorization, refined"): uid 0
+// Who may change what (docs/dbus-api.md, "Who may do what"): uid 0
 // always; any other caller only when polkit grants it the action the
 // change needs; while polkit cannot be asked, nobody but uid 0. Reads never
 // come here.

@@ -1,6 +1,7 @@
 #include "userspace_adaptor.hpp"
 
 #include "dbus_errors.hpp"
+#include "journal_log.hpp"
 
 #include <cstdio>
 
@@ -94,7 +95,8 @@ void UserspaceAdaptor::pathManagerChanged()
     try {
         object_.emitPropertiesChangedSignal(INTERFACE_NAME, {"PathManager"});
     } catch (const sdbus::Error& e) {
-        std::fprintf(stderr, "warning: cannot emit PropertiesChanged for PathManager: %s\n", e.what());
+        mptcp::journal::logLine(mptcp::journal::Priority::Warning, "mptcp-pathmanagerd",
+                                std::string("cannot emit PropertiesChanged for PathManager: ") + e.what());
     }
 }
 

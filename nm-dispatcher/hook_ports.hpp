@@ -4,6 +4,7 @@
 #pragma once
 
 #include "dispatch_policy.hpp"
+#include "journal_log.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -65,6 +66,14 @@ public:
 class HookLog {
 public:
     virtual ~HookLog() = default;
+    // A line at its journal priority (docs/logging.md). Partners that keep
+    // no priority (the tests' recorders) get the text alone.
+    virtual void write(journal::Priority priority, const std::string& text)
+    {
+        (void)priority;
+        line(text);
+    }
+    // A line at info priority.
     virtual void line(const std::string& text) = 0;
 };
 

@@ -84,7 +84,8 @@ public:
         prefix_ += ": ";
     }
 
-    void say(const std::string& what) { log_.line(prefix_ + what); }
+    void say(const std::string& what) { say(journal::Priority::Info, what); }
+    void say(journal::Priority priority, const std::string& what) { log_.write(priority, prefix_ + what); }
 
     // One line for the outcome of a call to the service: `done` when it
     // succeeded, else `undone` and the error.
@@ -96,13 +97,14 @@ public:
             say("org.mptcp.PathManager did not answer within " + duration(result.unansweredAfterMs) +
                 ": the change may still be made (" + result.errorName + ": " + result.message + ")");
         } else if (serviceUnavailable(result.errorName)) {
-            say("org.mptcp.PathManager is not available (" + result.errorName + ": " + result.message +
-                "): nothing changed");
+            say(journal::Priority::Error, "org.mptcp.PathManager is not available (" + result.errorName + ": " +
+                                              result.message + "): nothing changed");
         } else if (std::string_view(method) == "ReleaseInterface" &&
                    result.errorName == "org.mptcp.PathManager.Error.NotFound") {
             say("released (it was not managed)");
         } else {
-            say(undone + ": " + method + " failed: " + result.errorName + ": " + result.message);
+            say(journal::Priority::Error,
+                undone + ": " + method + " failed: " + result.errorName + ": " + result.message);
         }
     }
 
@@ -116,7 +118,8 @@ void configure(const HookEvent& event, const std::string& interface, const Dispa
 {
     const auto path = envOr(event, "CONNECTION_DBUS_PATH");
     if (path.empty()) {
-        run.say("no CONNECTION_DBUS_PATH in the environment, so the connection is unknown: nothing changed");
+        run.say(journal::Priority::Warning,
+                "no CONNECTION_DBUS_PATH in the environment, so the connection is unknown: nothing changed");
         return;
     }
     ConnectionSettings connection;
@@ -125,8 +128,8 @@ void configure(const HookEvent& event, const std::string& interface, const Dispa
     } catch (const LookupError& e) {
         // Without the profile the hook cannot tell whether NetworkManager
         // owns the endpoints: doing nothing is the only safe choice.
-        run.say("cannot read the connection's settings at " + rules::quoteArg(path) + ": " + e.what() +
-                ": nothing changed");
+        run.say(journal::Priority::Error, "cannot read the connection's settings at " + rules::quoteArg(path) + ": " +
+                                              e.what() + ": nothing changed");
         return;
     }
     const Decision d = decideConfigure(interface, connection, config);
@@ -163,7 +166,7 @@ void runHook(const HookEvent& event, const LoadedConfig& loaded, ConnectionSetti
         return;
     }
     if (!loaded.problem.empty()) {
-        log.line(loaded.problem);
+        log.write(journal::Priority::Warning, loaded.problem);
     }
     Run run(event, log);
     if (vpnSwitchedOff) {

@@ -8,6 +8,7 @@
 #include "hook_runner.hpp"
 #include "nm_settings.hpp"
 #include "path_manager_calls.hpp"
+#include "pm_rules.hpp"
 #include "system_bus.hpp"
 
 #include <unistd.h>
@@ -42,14 +43,14 @@ constexpr const char* kUsage =
     "See mptcp-pathmanager-dispatch(8).\n";
 
 // One write per line, so that the lines of hooks running side by side do
-// not interleave in the journal.
+// not interleave in the journal; each with its priority (docs/logging.md).
 class StderrLog final : public mptcp::dispatch::HookLog {
 public:
-    void line(const std::string& text) override
+    void write(mptcp::journal::Priority priority, const std::string& text) override
     {
-        const std::string out = std::string(kName) + ": " + text + "\n";
-        [[maybe_unused]] const ssize_t n = write(STDERR_FILENO, out.data(), out.size());
+        mptcp::journal::logLine(priority, kName, text);
     }
+    void line(const std::string& text) override { write(mptcp::journal::Priority::Info, text); }
 };
 
 int checkConfig(const char* path)
@@ -88,15 +89,18 @@ int main(int argc, char** argv)
                 event.env[name] = value;
             }
         }
+        log.write(mptcp::journal::Priority::Debug, "dispatched " + mptcp::rules::quoteArg(argv[2]) + " for " +
+                                                       mptcp::rules::quoteArg(argv[1]) + " with " +
+                                                       std::to_string(event.env.size()) + " of its variables set");
         const auto config = mptcp::dispatch::loadConfigFile(MPTCP_DISPATCHER_CONF);
         mptcp::dispatch::SystemBus bus;
         mptcp::dispatch::NmSettingsSource settings(bus, kSettingsTimeoutMs);
         mptcp::dispatch::BusPathManagerCalls service(bus, kServiceTimeoutMs);
         mptcp::dispatch::runHook(event, config, settings, service, log);
     } catch (const std::exception& e) {
-        log.line(std::string("internal error: ") + e.what() + ": nothing changed");
+        log.write(mptcp::journal::Priority::Error, std::string("internal error: ") + e.what() + ": nothing changed");
     } catch (...) {
-        log.line("internal error: nothing changed");
+        log.write(mptcp::journal::Priority::Error, "internal error: nothing changed");
     }
     return 0;
 }

@@ -1,7 +1,7 @@
 // What the NetworkManager dispatcher hook does for one event: manage the
 // interface with some flags, release it, or leave it alone. Pure: the hook
 // gathers the inputs (argv, environment, the connection's settings, the
-// configuration) and carries the decision out. See shared/design/dispatcher.md.
+// configuration) and carries the decision out. See docs/hook.md.
 #pragma once
 
 #include "dispatch_config.hpp"

@@ -12,7 +12,7 @@ struct NamedFlag {
     std::uint32_t bit;
 };
 
-// The order is the contract's display order (dbus-api.md, Types).
+// The order is the contract's display order (docs/dbus-api.md, Types).
 constexpr NamedFlag kFlags[] = {
     {"signal", proto::FLAG_SIGNAL},     {"subflow", proto::FLAG_SUBFLOW}, {"backup", proto::FLAG_BACKUP},
     {"fullmesh", proto::FLAG_FULLMESH}, {"laminar", proto::FLAG_LAMINAR}, {"implicit", proto::FLAG_IMPLICIT},

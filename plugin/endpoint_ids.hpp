@@ -1,5 +1,5 @@
 // Which ids the endpoint table holds and where the kernel's id cursor
-// stands (kernel-notes §2), as far as this process can know them from its
+// stands (docs/kernel-behaviour.md §2), as far as this process can know them from its
 // own requests: so that AddEndpoint with id 0 can send the id the kernel
 // would choose instead of asking the kernel afterwards which one it chose
 // (its ACK does not say; a dump of the whole table would).

@@ -43,7 +43,7 @@ struct PmEvent {
     bool operator==(const PmEvent&) const = default;
 };
 
-// The ten event types of dbus-api.md.
+// The ten event types of docs/dbus-api.md ("The monitor").
 bool isKnownEventType(std::uint8_t type);
 // Connection-level events: the contract's signals carry their token, so
 // one of them without a token is malformed. Listener events have none.

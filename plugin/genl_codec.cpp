@@ -55,7 +55,7 @@ void RequestBuilder::putAddr(std::uint16_t attr, const AddrSpec& spec)
         ok &= mnl_attr_put_u8_check(nlh_, cap, proto::ADDR_ATTR_ID, *spec.id);
     }
     if (spec.port != 0) {
-        // Host order inside the address nest (kernel-notes.md, ARCHITECTURE.md).
+        // Host order inside the address nest (docs/kernel-behaviour.md §9).
         ok &= mnl_attr_put_u16_check(nlh_, cap, proto::ADDR_ATTR_PORT, spec.port);
     }
     if (spec.flags) {

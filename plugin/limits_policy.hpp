@@ -1,5 +1,5 @@
 // What the service does to the subflows limit when it keeps endpoints for
-// managed interfaces (dispatcher.md, "Limits"). Pure.
+// managed interfaces (docs/hook.md, "Limits"). Pure.
 //
 //   raise (default)  raise the limit to one subflow per managed endpoint (at
 //                    most the kernel's maximum, 8); never lower it, so a

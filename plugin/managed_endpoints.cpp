@@ -491,7 +491,7 @@ void ManagedEndpoints::addEndpoints(const std::vector<WantedEndpoint>& add, std:
     std::vector<const WantedEndpoint*> added;
     for (const WantedEndpoint& w : add) {
         // No id: the kernel chooses, and replaces an implicit entry of the
-        // same address, keeping its id (kernel-notes.md §3).
+        // same address, keeping its id (docs/kernel-behaviour.md §3).
         genl::AddrSpec spec;
         spec.address = w.address;
         spec.port = w.port;

@@ -1,4 +1,4 @@
-// Managed interfaces (dbus-api.md: ManageInterface, ReleaseInterface): the
+// Managed interfaces (docs/dbus-api.md: ManageInterface, ReleaseInterface): the
 // service keeps one endpoint per usable address of every managed interface,
 // following the addresses through rtnetlink, and remembers what it manages
 // and which endpoints it created in a state file, so that a restart neither

@@ -83,7 +83,7 @@ std::uint8_t PathManager::addEndpoint(const AddEndpointRequest& req)
         ifindex = *index;
     }
     // Id 0 is never sent: some kernels create an endpoint with id 0 when
-    // asked to (kernel-notes.md §2); "absent" means "choose" on all of them.
+    // asked to (docs/kernel-behaviour.md §2); "absent" means "choose" on all of them.
     genl::AddrSpec spec;
     spec.address = address;
     spec.port = req.port;

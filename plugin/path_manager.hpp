@@ -1,5 +1,5 @@
 // What the service offers, in core terms: the methods of the contract
-// (dbus-api.md) over PmClient, with the argument rules applied before
+// (docs/dbus-api.md) over PmClient, with the argument rules applied before
 // sending and every kernel refusal turned into a PmError whose kind is the
 // contract's error and whose message keeps the kernel's own text.
 #pragma once

@@ -103,7 +103,7 @@ enum EventFlag : std::uint16_t {
     EV_FLAG_SERVER_SIDE = 1u << 1,
 };
 
-// The kernel's own bounds (kernel-notes.md §1).
+// The kernel's own bounds (docs/kernel-behaviour.md §1).
 inline constexpr unsigned kMaxEndpoints = 8;
 inline constexpr unsigned kMaxLimit = 8;
 inline constexpr unsigned kMaxEndpointId = 255;

@@ -1,6 +1,6 @@
 // The argument rules applied before anything is sent to the kernel, in the
 // spirit of iproute2's own checks (ip/ipmptcp.c) and the contract
-// (dbus-api.md). Each rule refuses with PmError(InvalidArgs) and a message
+// (docs/dbus-api.md). Each rule refuses with PmError(InvalidArgs) and a message
 // that names the argument and says why.
 #pragma once
 

@@ -12,7 +12,7 @@ std::string describe(const IpAddress& address, std::uint16_t port)
     return address.toString() + (port != 0 ? " port " + std::to_string(port) : "");
 }
 
-// The kernel's duplicate rule (kernel-notes.md §3): the same address, and
+// The kernel's duplicate rule (docs/kernel-behaviour.md §3): the same address, and
 // the same port when either side has one.
 bool sameSlot(const Endpoint& ep, const WantedEndpoint& w)
 {

@@ -1,5 +1,5 @@
 // Which addresses of a managed interface get an endpoint: the "usable" rule
-// of dbus-api.md (ManageInterface) and dispatcher.md. Pure.
+// of docs/dbus-api.md (ManageInterface) and docs/hook.md. Pure.
 #pragma once
 
 #include "rtnl_codec.hpp"

@@ -1,4 +1,4 @@
-// Who may do what (dbus-api.md), as users meet it: the real daemon on a
+// Who may do what (docs/dbus-api.md), as users meet it: the real daemon on a
 // private system bus with the project's bus policy, a mocked polkit
 // (python3-dbusmock's polkitd template), and callers connected as nobody
 // and as root. Reads are open to everyone; every change, method or

@@ -2,7 +2,7 @@
 // system bus, acting on a fresh network namespace of the real kernel, driven
 // over D-Bus. Each test checks what a caller sees (results, error names and
 // messages, signals) and what the kernel then holds (`ip mptcp` inside the
-// namespace). Rules come from dbus-api.md and kernel-notes.md.
+// namespace). Rules come from docs/dbus-api.md and docs/kernel-behaviour.md.
 #include "bus_harness.hpp"
 
 #include <gtest/gtest.h>
@@ -31,7 +31,7 @@ constexpr const char* kNotFound = "org.mptcp.PathManager.Error.NotFound";
 constexpr const char* kExists = "org.mptcp.PathManager.Error.Exists";
 constexpr const char* kLimitReached = "org.mptcp.PathManager.Error.LimitReached";
 
-// The kernel's extended-ack texts (kernel-notes.md §10) that the service
+// The kernel's extended-ack texts (docs/kernel-behaviour.md §10) that the service
 // must pass on.
 constexpr const char* kKernelDuplicate = "too many addresses or duplicate one: -17";
 constexpr const char* kKernelIdBusy = "too many addresses or duplicate one: -16";
@@ -77,7 +77,7 @@ Ep toEp(const EndpointStruct& s)
     return Ep{s.get<0>(), s.get<1>(), s.get<2>(), s.get<3>(), s.get<4>()};
 }
 
-// The kernel's flag bits (kernel-notes.md §3) in the contract's order.
+// The kernel's flag bits (docs/kernel-behaviour.md §3) in the contract's order.
 constexpr std::pair<const char*, std::uint32_t> kFlagBits[] = {
     {"signal", 0x1}, {"subflow", 0x2}, {"backup", 0x4}, {"fullmesh", 0x8}, {"laminar", 0x20}, {"implicit", 0x10},
 };
@@ -93,7 +93,7 @@ Flags flagNamesOf(std::uint32_t bits)
     return names;
 }
 
-// Parses `ip mptcp endpoint show` of iproute2 6.1 (kernel-notes.md §11):
+// Parses `ip mptcp endpoint show` of iproute2 6.1 (docs/kernel-behaviour.md §11):
 // "ADDR [port P] id N [signal] [subflow] [backup] [fullmesh] [rawflags HH]
 // [dev IF] ". ip 6.1 does not know laminar and implicit and prints them in
 // rawflags; they are mapped back to names here.
@@ -250,7 +250,7 @@ protected:
     }
 
     // An address the kernel accepts for a port endpoint (it opens a listener
-    // there, kernel-notes.md §3 rule 5): on lo, which must be up.
+    // there, docs/kernel-behaviour.md §3 rule 5): on lo, which must be up.
     void configureLocalAddresses()
     {
         inNamespace("ip link set lo up && ip addr add 10.0.2.1/24 dev lo && ip addr add 2001:db8:2::1/64 dev lo nodad");
@@ -379,7 +379,7 @@ TEST_F(BusServiceTest, PortEndpointsOnAConfiguredAddress)
                                        {c, "10.0.2.1", 0, "", {"signal"}}}));
     EXPECT_EQ(kernelTable(), list());
     // The kernel's listener is already there: EADDRINUSE, not EEXIST
-    // (kernel-notes.md §3), and still "exists" to a user.
+    // (docs/kernel-behaviour.md §3), and still "exists" to a user.
     EXPECT_TRUE(refused([&] { add({.address = "10.0.2.1", .port = 1001, .flags = {"signal"}}); }, kExists,
                         {"1001", kKernelAddressInUse}));
 }
@@ -517,7 +517,7 @@ TEST_F(BusServiceTest, ChangeByAddressMatchesMappedAndPlainIpv4)
 TEST_F(BusServiceTest, ChangeKeepsTheBitsItDoesNotName)
 {
     const std::uint32_t id = add({.address = "10.0.0.1", .flags = {"subflow", "backup"}});
-    // The raw kernel request would clear backup here (kernel-notes.md §6).
+    // The raw kernel request would clear backup here (docs/kernel-behaviour.md §6).
     pm().ChangeEndpoint(id, "", 0, {"fullmesh"});
     EXPECT_EQ(toEp(pm().GetEndpoint(id)).flags, (Flags{"subflow", "backup", "fullmesh"}));
     EXPECT_EQ(kernelTable(), list());

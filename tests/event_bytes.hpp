@@ -40,7 +40,7 @@ private:
 };
 
 // The events a loopback connection produces, as Linux 6.18 sends them
-// (attribute sets from kernel-notes.md §9 and a capture of `ip mptcp
+// (attribute sets from docs/kernel-behaviour.md §9 and a capture of `ip mptcp
 // monitor`): enough to exercise every field.
 Bytes createdV4(std::uint32_t token, bool serverSide);
 Bytes closedEvent(std::uint32_t token);

@@ -1,5 +1,5 @@
 // A decoded event in the contract's shape: the signal that carries it and
-// its info dictionary, with exactly the keys and D-Bus types of dbus-api.md
+// its info dictionary, with exactly the keys and D-Bus types of docs/dbus-api.md
 // and only what the kernel sent.
 #include "event_info.hpp"
 #include "pm_protocol.hpp"

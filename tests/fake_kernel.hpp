@@ -4,7 +4,7 @@
 // send() parses the request as the kernel would (libmnl, every length
 // checked) and queues the datagrams the real kernel would send back;
 // receive() hands them out one by one. The rules are those observed on
-// Linux 6.18 (shared/design/kernel-notes.md); the reply layout was checked
+// Linux 6.18 (docs/kernel-behaviour.md); the reply layout was checked
 // byte for byte against that kernel: NLMSG_ERROR with NLM_F_CAPPED (we ask
 // for NETLINK_CAP_ACK) and, when there are TLVs, NLM_F_ACK_TLVS with the
 // extack message and the offset of the attribute at fault.
@@ -120,7 +120,7 @@ public:
     // ------------------------------------------------ inspection
     std::vector<Endpoint> table() const;  // ascending id, as a dump lists them
     Limits limits() const { return limits_; }
-    std::uint8_t nextId() const { return nextId_; }  // the id cursor (kernel-notes §2)
+    std::uint8_t nextId() const { return nextId_; }  // the id cursor (docs/kernel-behaviour.md §2)
     const std::vector<Datagram>& sentRequests() const { return sent_; }
     // mptcp_pm requests of command `cmd` (proto::Command) sent so far.
     std::size_t requestCount(std::uint8_t cmd) const;

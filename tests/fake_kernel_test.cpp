@@ -1,6 +1,6 @@
 // The fake kernel, exercised through the real client (PmClient) as the core
 // will use it, plus a few byte-level checks that its replies look like the
-// kernel's. Every rule and message comes from kernel-notes.md.
+// kernel's. Every rule and message comes from docs/kernel-behaviour.md.
 #include "fake_kernel.hpp"
 #include "genl_codec.hpp"
 #include "pm_client.hpp"

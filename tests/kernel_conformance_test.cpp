@@ -3,7 +3,7 @@
 // tests trust cannot drift from what the kernel really does. Each case is
 // a list of raw mptcp_pm requests in a compact `ip mptcp`-like notation,
 // with the errno and extended-ack text the kernel must answer, and the
-// table and limits it must leave (kernel-notes.md is the source).
+// table and limits it must leave (docs/kernel-behaviour.md is the source).
 //
 // The userspace path manager's commands act on live connections: each case
 // gets a fresh userspace-PM connection ($T, its local port $LP, the

@@ -3,6 +3,7 @@
 // (resolve the mptcp_pm family; on NotSupported serve the bus anyway).
 // Run by fault_test.cpp through the bus harness, like the real daemon.
 #include "fake_kernel.hpp"
+#include "journal_log.hpp"
 #include "no_mptcp_service.hpp"
 #include "pm_client.hpp"
 
@@ -14,7 +15,7 @@ int main()
     try {
         mptcp::PmClient client(kernel);
     } catch (const mptcp::PmError& e) {
-        std::fprintf(stderr, "mptcp-pathmanagerd: %s\n", e.what());
+        mptcp::journal::logLine(mptcp::journal::Priority::Error, "mptcp-pathmanagerd", e.what());
         if (e.kind() == mptcp::ErrorKind::NotSupported) {
             return mptcp::dbus::serveWithoutMptcp(e.what());
         }

@@ -1,4 +1,4 @@
-// The authorization decision (the contract's "Authorization, refined") with
+// The authorization decision (docs/dbus-api.md, "Who may do what") with
 // the bus and polkit replaced by a fake whose answers the test gives when it
 // likes: who gets through, what a refused caller is told, that nothing
 // waits (other callers are decided while one check is held), that a

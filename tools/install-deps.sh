@@ -33,6 +33,10 @@ PACKAGES=(
     # bench/callgrind-calls.sh: instructions per call (python3-dbus comes
     # with python3-dbusmock above)
     valgrind
+    # Debian packages (tools/build-deb.sh, tests/packaging): the packaging
+    # tools, the build dependencies debian/control adds to the above, and
+    # what the Cockpit page's package depends on
+    dpkg-dev debhelper lintian bash-completion cockpit-bridge
 )
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }

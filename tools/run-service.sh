@@ -105,7 +105,11 @@ trap cleanup EXIT
 trap 'on_signal 130' INT
 trap 'on_signal 143' TERM HUP
 
-WORK=$(mktemp -d /tmp/mptcp-pathmanager-run.XXXXXX)
+# The tour calls as nobody too, so every directory above the bus socket must
+# be searchable by other users: /tmp is (1777) on most machines, but some
+# sandboxes make it 0700; /run (0755) always is.
+if [ "$(( $(stat -c '%#a' /tmp) & 1 ))" = 1 ]; then tmp_parent=/tmp; else tmp_parent=/run; fi
+WORK=$(mktemp -d "$tmp_parent/mptcp-pathmanager-run.XXXXXX")
 chmod 755 "$WORK"           # non-root users may reach the bus socket (read methods)
 ADDRESS=unix:path=$WORK/system_bus_socket
 

@@ -33,6 +33,13 @@ public:
     MOCK_METHOD(void, line, (const std::string&), (override));
 };
 
+// A log that keeps the journal priority of each line.
+class MockPriorityLog : public HookLog {
+public:
+    MOCK_METHOD(void, write, (journal::Priority, const std::string&), (override));
+    MOCK_METHOD(void, line, (const std::string&), (override));
+};
+
 MATCHER_P2(OptionsAre, uniqueLocal, owner, "")
 {
     return arg.uniqueLocal == uniqueLocal && arg.owner == owner && arg.transient &&
@@ -167,6 +174,27 @@ TEST_F(HookRunner, HostileNamesArePrintedHarmlessly)
     EXPECT_CALL(log_, line(::testing::AllOf(HasSubstr("eth?0 down"), ::testing::Not(HasSubstr("\n")),
                                             ::testing::SizeIs(::testing::Lt(200u)))));
     runHook(e, config_, settings_, service_, log_);
+}
+
+// What the journal files each line under (journalctl -p): a decision is
+// info, a configuration problem (said on every run) a warning, a service
+// that cannot be reached an error.
+TEST_F(HookRunner, LinesCarryTheirJournalPriority)
+{
+    ::testing::StrictMock<MockPriorityLog> log;
+    config_.problem = "/etc/mptcp-pathmanager/dispatcher.conf:3: bad";
+    ::testing::InSequence order;
+    EXPECT_CALL(log, write(journal::Priority::Warning, "/etc/mptcp-pathmanager/dispatcher.conf:3: bad"));
+    EXPECT_CALL(settings_, lookup(_)).WillOnce(Return(ethernet()));
+    EXPECT_CALL(service_, manageInterface("eth0", ElementsAre("subflow"), _))
+        .WillOnce(Return(CallResult{false, "org.freedesktop.DBus.Error.ServiceUnknown", "not activatable"}));
+    EXPECT_CALL(log, write(journal::Priority::Error, HasSubstr("org.mptcp.PathManager is not available")));
+    EXPECT_CALL(log, write(journal::Priority::Warning, "/etc/mptcp-pathmanager/dispatcher.conf:3: bad"));
+    EXPECT_CALL(service_, releaseOwner("u-1")).WillOnce(Return(CallResult{}));
+    EXPECT_CALL(service_, releaseInterface("eth0")).WillOnce(Return(CallResult{}));
+    EXPECT_CALL(log, write(journal::Priority::Info, HasSubstr("eth0 down (connection \"office\"): released")));
+    runHook(event("up"), config_, settings_, service_, log);
+    runHook(event("down"), config_, settings_, service_, log);
 }
 
 }  // namespace

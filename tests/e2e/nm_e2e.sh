@@ -23,7 +23,7 @@
 # 90-mptcp-pathmanager with mode 0755, root-owned, like `meson install`
 # does, next to the project's conf.d drop-in.
 #
-# Scenarios (shared/design/dispatcher.md):
+# Scenarios (docs/hook.md):
 #   1. a veth profile with IPv4 and IPv6 and default routes: subflow
 #      endpoints for both addresses (IPv6 once DAD is over); running the
 #      hook again changes nothing;
