@@ -150,7 +150,8 @@ int run(const Options& options, const std::string& workDir)
                           [&] { measureConnections(*services, connectionsPlanFor(options), report); });
             ok &= attempt(report, "9", "Held authorization",
                           [&] { measureHeldCheck(*services, programs, plans.authorization, report); });
-            ok &= attempt(report, "10", "Read flood", [&] { measureReadFlood(*services, plans.authorization, report); });
+            ok &=
+                attempt(report, "10", "Read flood", [&] { measureReadFlood(*services, plans.authorization, report); });
         }
         if (services) {
             if (const auto problem = services->stopDaemon(); !problem.empty()) {

@@ -8,8 +8,8 @@
 #include "monitor.hpp"
 #include "path_manager_bus.hpp"
 #include "polkit_agent.hpp"
-#include "userspace_commands.hpp"
 #include "profile_helper.hpp"
+#include "userspace_commands.hpp"
 
 #include <cstdio>
 #include <exception>

@@ -1,5 +1,5 @@
 // The kernel tests' own reading of the socket diagnostics, written apart
-// from the service's codec (plugin/sock_diag_codec.*) so that a mistake
+// from the service's codec (plugin/sock_diag/sock_diag_codec.*) so that a mistake
 // there cannot hide in both: a plain netlink socket, the request built by
 // hand, the answer read field by field. Only what the tests compare: the
 // connections' tokens, 4-tuples, owners, states and subflow counts, and

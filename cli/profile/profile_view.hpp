@@ -1,6 +1,6 @@
 // What `mptcpctl profile show` says about a profile: what is stored in it
 // and what the dispatcher hook would decide for it now, and why. The
-// decision is the hook's own (plugin/dispatch_policy), from the same
+// decision is the hook's own (plugin/hook/dispatch_policy), from the same
 // settings and the same configuration file. Pure: no libnm here.
 #pragma once
 

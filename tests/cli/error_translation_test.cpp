@@ -1,5 +1,5 @@
-// The service's errors (messages as plugin/path_manager.cpp and
-// plugin/pm_rules.cpp word them) become ip's lines and statuses.
+// The service's errors (messages as plugin/genl/path_manager.cpp and
+// plugin/genl/pm_rules.cpp word them) become ip's lines and statuses.
 #include "error_translation.hpp"
 
 #include <gtest/gtest.h>
