@@ -13,6 +13,7 @@ namespace mptcp::dbus {
 namespace {
 
 constexpr const char* kPropertiesInterface = "org.freedesktop.DBus.Properties";
+const sdbus::Error kNoMemory("org.freedesktop.DBus.Error.NoMemory", "out of memory");
 
 // A reference on a call that is answered later.
 using HeldMessage = std::shared_ptr<sd_bus_message>;
@@ -109,7 +110,9 @@ std::optional<sdbus::Error> AuthorizationGate::attempt(const std::string& what,
         try {
             return toBusError(what, std::current_exception());
         } catch (...) {
-            return std::nullopt;  // out of memory making the error: nothing better to say
+            // Out of memory making the error: answer with one made at start-up,
+            // never with success (nullopt would say the work succeeded).
+            return kNoMemory;
         }
     }
 }
