@@ -12,26 +12,8 @@ set -euo pipefail
 export LC_ALL=C
 
 MESON=$1 BUILD=$2 PREFIX=$3 SOURCE=$4 BINDIR=$5 LIBEXECDIR=$6
-DEST=$(mktemp -d /tmp/mptcp-settings-install-test.XXXXXX)
-trap 'rm -rf "$DEST"' EXIT
-
-fails=0
-check() { # check NAME CMD...
-    local name=$1
-    shift
-    if "$@"; then
-        echo "PASS $name"
-    else
-        echo "FAIL $name"
-        fails=$((fails + 1))
-    fi
-}
-
-"$MESON" install -C "$BUILD" --no-rebuild --destdir "$DEST" --quiet >"$DEST/install.log" 2>&1 || {
-    echo "FAIL: meson install did not succeed:"
-    cat "$DEST/install.log"
-    exit 1
-}
+# A throwaway DESTDIR, the install, and check().
+source "$(dirname "$0")/../install_destdir.sh" "$MESON" "$BUILD" mptcp-settings-install-test
 ROOT=$DEST$PREFIX
 PAGE=$ROOT/share/cockpit/mptcp-pathmanager
 
