@@ -20,30 +20,6 @@ namespace {
 
 constexpr const char* kConnectionsInterface = "org.mptcp.PathManager.Connections";
 
-double micros(Clock::duration d)
-{
-    return std::chrono::duration<double, std::micro>(d).count();
-}
-
-std::vector<double> timeCalls(int n, const std::function<void()>& call)
-{
-    std::vector<double> samples;
-    samples.reserve(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) {
-        const auto t0 = Clock::now();
-        call();
-        samples.push_back(micros(Clock::now() - t0));
-    }
-    return samples;
-}
-
-std::string us(double v)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f us", v);
-    return buf;
-}
-
 // Two descriptors per connection (both ends): lift the soft limit to the hard one.
 void allowDescriptors(std::size_t needed)
 {

@@ -22,31 +22,6 @@ const char* const kCycleAddress = "10.0.9.1";
 // for something else (another namespace's delete holding the genl lock).
 constexpr double kStallMicros = 1000;
 
-double micros(Clock::duration d)
-{
-    return std::chrono::duration<double, std::micro>(d).count();
-}
-
-template <typename F>
-std::vector<double> timeCalls(int n, F&& call)
-{
-    std::vector<double> samples;
-    samples.reserve(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) {
-        const auto t0 = Clock::now();
-        call();
-        samples.push_back(micros(Clock::now() - t0));
-    }
-    return samples;
-}
-
-std::string us(double v)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f us", v);
-    return buf;
-}
-
 // Everything one pass (unpinned or pinned) talks to.
 class Bench {
 public:

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace mptcp::bench {
 
@@ -34,6 +35,13 @@ Summary summarize(const std::vector<std::vector<double>>& repeats)
     s.p50 = quantile(medians, 0.5);
     s.p99 = quantile(p99s, 0.5);
     return s;
+}
+
+std::string us(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f us", v);
+    return buf;
 }
 
 }  // namespace mptcp::bench

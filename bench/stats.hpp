@@ -3,7 +3,9 @@
 // the median of those (one bad repeat cannot move it).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <string>
 #include <vector>
 
 namespace mptcp::bench {
@@ -20,5 +22,27 @@ struct Summary {
 // One batch of samples per repeat -> median of the per-repeat medians and
 // median of the per-repeat p99s.
 Summary summarize(const std::vector<std::vector<double>>& repeats);
+
+inline double micros(std::chrono::steady_clock::duration d)
+{
+    return std::chrono::duration<double, std::micro>(d).count();
+}
+
+// n timed calls, each sample in microseconds.
+template <typename F>
+std::vector<double> timeCalls(int n, F&& call)
+{
+    std::vector<double> samples;
+    samples.reserve(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        call();
+        samples.push_back(micros(std::chrono::steady_clock::now() - t0));
+    }
+    return samples;
+}
+
+// "12.3 us"
+std::string us(double v);
 
 }  // namespace mptcp::bench
