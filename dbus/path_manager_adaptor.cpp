@@ -205,11 +205,9 @@ int PathManagerAdaptor::onListEndpoints(sd_bus_message* call, void* self, sd_bus
     MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
     auto& service = static_cast<Adaptor*>(self)->parts_->service;
     return msg::answerNow(call, error, "ListEndpoints", [&](sd_bus_message* reply) {
-        const auto endpoints = service.listEndpoints();
         msg::check(sd_bus_message_open_container(reply, SD_BUS_TYPE_ARRAY, "(usqsas)"), "write the endpoints");
-        for (const auto& e : endpoints) {
-            appendEndpoint(reply, e);
-        }
+        service.visitEndpoints(
+            [reply](const Endpoint& ep, const std::string& interface) { appendEndpoint(reply, ep, interface); });
         msg::check(sd_bus_message_close_container(reply), "write the endpoints");
     });
 }
@@ -374,6 +372,26 @@ int PathManagerAdaptor::setProperty(sd_bus*, const char*, const char*, const cha
 }
 
 #undef MPTCP_REFUSE_WITHOUT_MPTCP
+
+void appendEndpoint(sd_bus_message* m, const Endpoint& ep, const std::string& interface)
+{
+    msg::check(sd_bus_message_open_container(m, SD_BUS_TYPE_STRUCT, "usqsas"), "write an endpoint");
+    const std::uint32_t id = ep.id;
+    msg::check(sd_bus_message_append_basic(m, SD_BUS_TYPE_UINT32, &id), "write an endpoint");
+    msg::check(sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, ep.address.toString().c_str()), "write an endpoint");
+    msg::check(sd_bus_message_append_basic(m, SD_BUS_TYPE_UINT16, &ep.port), "write an endpoint");
+    msg::check(sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, interface.c_str()), "write an endpoint");
+    msg::check(sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "s"), "write an endpoint");
+    forEachFlagName(
+        ep.flags,
+        [](const char* name, void* reply) {
+            msg::check(sd_bus_message_append_basic(static_cast<sd_bus_message*>(reply), SD_BUS_TYPE_STRING, name),
+                       "write an endpoint");
+        },
+        m);
+    msg::check(sd_bus_message_close_container(m), "write an endpoint");
+    msg::check(sd_bus_message_close_container(m), "write an endpoint");
+}
 
 void appendEndpoint(sd_bus_message* m, const EndpointStruct& e)
 {

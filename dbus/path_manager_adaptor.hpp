@@ -75,6 +75,7 @@ private:
 
 // (usqsas), as GetEndpoint, ListEndpoints and ListLocalAddresses answer it.
 void appendEndpoint(sd_bus_message* m, const EndpointStruct& endpoint);
+void appendEndpoint(sd_bus_message* m, const Endpoint& endpoint, const std::string& interface);
 
 // Notifier over the object's signals. They go out at once, before the
 // reply of the method that caused them: a caller that has its reply has
