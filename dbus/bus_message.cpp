@@ -237,6 +237,12 @@ int setError(sd_bus_error* error, const char* method, std::exception_ptr thrown)
     return r < 0 ? r : -EIO;
 }
 
+int notSupported(sd_bus_error* error, const std::string& why) noexcept
+{
+    const int r = sd_bus_error_set(error, kNotSupported, why.c_str());
+    return r < 0 ? r : -EOPNOTSUPP;
+}
+
 void replyError(const char* what, sd_bus_message* call, const std::string& name, const std::string& message) noexcept
 {
     const sd_bus_error error = SD_BUS_ERROR_MAKE_CONST(name.c_str(), message.c_str());

@@ -75,6 +75,23 @@ int setError(sd_bus_error* error, const char* method, std::exception_ptr thrown)
 // Answers call with an error now; a failure to send is only logged.
 void replyError(const char* what, sd_bus_message* call, const std::string& name, const std::string& message) noexcept;
 
+// NotSupported with `why`, as the negative errno a vtable handler returns
+// (a kernel without MPTCP).
+int notSupported(sd_bus_error* error, const std::string& why) noexcept;
+
+// A vtable handler's frame: fn returns the handler's result; whatever it
+// throws becomes the call's error (nothing may unwind into sd-bus's C
+// frames).
+template <typename Fn>
+int guarded(sd_bus_error* error, const char* method, Fn&& fn) noexcept
+{
+    try {
+        return fn();
+    } catch (...) {
+        return setError(error, method, std::current_exception());
+    }
+}
+
 // The body of a vtable method handler that answers at once: fn(reply)
 // writes the results into a new method return, which is then sent;
 // whatever fn throws becomes the error reply instead.

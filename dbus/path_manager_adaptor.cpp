@@ -75,16 +75,6 @@ const sd_bus_vtable kVtable[] = {
 #undef MPTCP_EVENT_SIGNAL
 
 // A handler's frame: whatever fn throws becomes the call's error (nothing may unwind into sd-bus's C frames).
-template <typename Fn>
-int handle(sd_bus_error* error, const char* method, Fn&& fn) noexcept
-{
-    try {
-        return fn();
-    } catch (...) {
-        return msg::setError(error, method, std::current_exception());
-    }
-}
-
 std::string senderOf(sd_bus_message* call)
 {
     const char* sender = sd_bus_message_get_sender(call);
@@ -129,8 +119,7 @@ int PathManagerAdaptor::refused(sd_bus_error* error) const
     if (parts_) {
         return 0;
     }
-    const int r = sd_bus_error_set(error, kNotSupported, why_.c_str());
-    return r < 0 ? r : -EOPNOTSUPP;
+    return msg::notSupported(error, why_);
 }
 
 // Every handler below: refused() first, then read, then either answer
@@ -143,7 +132,7 @@ int PathManagerAdaptor::refused(sd_bus_error* error) const
 int PathManagerAdaptor::onAddEndpoint(sd_bus_message* call, void* self, sd_bus_error* error)
 {
     MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
-    return handle(error, "AddEndpoint", [&] {
+    return msg::guarded(error, "AddEndpoint", [&] {
         std::string address = msg::readString(call);
         const std::uint16_t port = msg::readUint16(call);
         std::string interface = msg::readString(call);
@@ -163,7 +152,7 @@ int PathManagerAdaptor::onAddEndpoint(sd_bus_message* call, void* self, sd_bus_e
 int PathManagerAdaptor::onDeleteEndpoint(sd_bus_message* call, void* self, sd_bus_error* error)
 {
     MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
-    return handle(error, "DeleteEndpoint", [&] {
+    return msg::guarded(error, "DeleteEndpoint", [&] {
         const std::uint32_t id = msg::readUint32(call);
         std::string address = msg::readString(call);
         auto& p = *static_cast<Adaptor*>(self)->parts_;
@@ -178,7 +167,7 @@ int PathManagerAdaptor::onDeleteEndpoint(sd_bus_message* call, void* self, sd_bu
 int PathManagerAdaptor::onChangeEndpoint(sd_bus_message* call, void* self, sd_bus_error* error)
 {
     MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
-    return handle(error, "ChangeEndpoint", [&] {
+    return msg::guarded(error, "ChangeEndpoint", [&] {
         const std::uint32_t id = msg::readUint32(call);
         std::string address = msg::readString(call);
         const std::uint16_t port = msg::readUint16(call);
@@ -215,7 +204,7 @@ int PathManagerAdaptor::onListEndpoints(sd_bus_message* call, void* self, sd_bus
 int PathManagerAdaptor::onFlushEndpoints(sd_bus_message* call, void* self, sd_bus_error* error)
 {
     MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
-    return handle(error, "FlushEndpoints", [&] {
+    return msg::guarded(error, "FlushEndpoints", [&] {
         auto& p = *static_cast<Adaptor*>(self)->parts_;
         p.gate.run(Action::Modify, "FlushEndpoints", call,
                    [&service = p.service](sd_bus_message*) { service.flushEndpoints(); });
@@ -226,7 +215,7 @@ int PathManagerAdaptor::onFlushEndpoints(sd_bus_message* call, void* self, sd_bu
 int PathManagerAdaptor::onSetLimits(sd_bus_message* call, void* self, sd_bus_error* error)
 {
     MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
-    return handle(error, "SetLimits", [&] {
+    return msg::guarded(error, "SetLimits", [&] {
         const std::uint32_t subflows = msg::readUint32(call);
         const std::uint32_t addAddrAccepted = msg::readUint32(call);
         auto& p = *static_cast<Adaptor*>(self)->parts_;
@@ -274,7 +263,7 @@ int PathManagerAdaptor::onSubscribeBatched(sd_bus_message* call, void* self, sd_
 int PathManagerAdaptor::onManageInterface(sd_bus_message* call, void* self, sd_bus_error* error)
 {
     MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
-    return handle(error, "ManageInterface", [&] {
+    return msg::guarded(error, "ManageInterface", [&] {
         std::string interface = msg::readString(call);
         std::vector<std::string> flags = msg::readStrings(call);
         OptionMap options = msg::readOptions(call);
@@ -289,7 +278,7 @@ int PathManagerAdaptor::onManageInterface(sd_bus_message* call, void* self, sd_b
 int PathManagerAdaptor::onReleaseInterface(sd_bus_message* call, void* self, sd_bus_error* error)
 {
     MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
-    return handle(error, "ReleaseInterface", [&] {
+    return msg::guarded(error, "ReleaseInterface", [&] {
         std::string interface = msg::readString(call);
         auto& p = *static_cast<Adaptor*>(self)->parts_;
         p.gate.run(Action::Modify, "ReleaseInterface", call,
@@ -304,7 +293,7 @@ int PathManagerAdaptor::onReleaseInterface(sd_bus_message* call, void* self, sd_
 int PathManagerAdaptor::onReleaseOwner(sd_bus_message* call, void* self, sd_bus_error* error)
 {
     MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
-    return handle(error, "ReleaseOwner", [&] {
+    return msg::guarded(error, "ReleaseOwner", [&] {
         std::string owner = msg::readString(call);
         auto& p = *static_cast<Adaptor*>(self)->parts_;
         p.gate.run(Action::Modify, "ReleaseOwner", call,
@@ -339,12 +328,12 @@ int PathManagerAdaptor::getProperty(sd_bus*, const char*, const char*, const cha
 {
     const auto& adaptor = *static_cast<Adaptor*>(self);
     if (std::strcmp(property, "Version") == 0) {
-        return handle(error, property, [&] {
+        return msg::guarded(error, property, [&] {
             return sd_bus_message_append_basic(reply, SD_BUS_TYPE_STRING, PathManagerService::version().c_str());
         });
     }
     MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
-    return handle(error, property, [&] {
+    return msg::guarded(error, property, [&] {
         PathManagerService& service = adaptor.parts_->service;
         if (std::strcmp(property, "SubflowsLimit") == 0) {
             const std::uint32_t v = service.subflowsLimit();

@@ -38,16 +38,6 @@ const sd_bus_vtable kVtable[] = {
     SD_BUS_VTABLE_END,
 };
 
-template <typename Fn>
-int handle(sd_bus_error* error, const char* method, Fn&& fn) noexcept
-{
-    try {
-        return fn();
-    } catch (...) {
-        return msg::setError(error, method, std::current_exception());
-    }
-}
-
 // The 4-tuple of DestroySubflow and SetSubflowBackup.
 struct FourTuple {
     std::string localAddress;
@@ -100,8 +90,7 @@ int UserspaceAdaptor::refused(sd_bus_error* error) const
     if (service_ != nullptr) {
         return 0;
     }
-    const int r = sd_bus_error_set(error, kNotSupported, why_.c_str());
-    return r < 0 ? r : -EOPNOTSUPP;
+    return msg::notSupported(error, why_);
 }
 
 #define MPTCP_REFUSE_WITHOUT_MPTCP(self, error)                             \
@@ -112,7 +101,7 @@ int UserspaceAdaptor::refused(sd_bus_error* error) const
 int UserspaceAdaptor::onAnnounce(sd_bus_message* call, void* self, sd_bus_error* error)
 {
     MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
-    return handle(error, "Announce", [&] {
+    return msg::guarded(error, "Announce", [&] {
         const std::uint32_t token = msg::readUint32(call);
         const std::uint8_t id = msg::readByte(call);
         std::string address = msg::readString(call);
@@ -130,7 +119,7 @@ int UserspaceAdaptor::onAnnounce(sd_bus_message* call, void* self, sd_bus_error*
 int UserspaceAdaptor::onRemove(sd_bus_message* call, void* self, sd_bus_error* error)
 {
     MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
-    return handle(error, "Remove", [&] {
+    return msg::guarded(error, "Remove", [&] {
         const std::uint32_t token = msg::readUint32(call);
         const std::uint8_t id = msg::readByte(call);
         auto& a = *static_cast<Adaptor*>(self);
@@ -143,7 +132,7 @@ int UserspaceAdaptor::onRemove(sd_bus_message* call, void* self, sd_bus_error* e
 int UserspaceAdaptor::onCreateSubflow(sd_bus_message* call, void* self, sd_bus_error* error)
 {
     MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
-    return handle(error, "CreateSubflow", [&] {
+    return msg::guarded(error, "CreateSubflow", [&] {
         const std::uint32_t token = msg::readUint32(call);
         const std::uint8_t localId = msg::readByte(call);
         std::string localAddress = msg::readString(call);
@@ -167,7 +156,7 @@ int UserspaceAdaptor::onCreateSubflow(sd_bus_message* call, void* self, sd_bus_e
 int UserspaceAdaptor::onDestroySubflow(sd_bus_message* call, void* self, sd_bus_error* error)
 {
     MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
-    return handle(error, "DestroySubflow", [&] {
+    return msg::guarded(error, "DestroySubflow", [&] {
         const std::uint32_t token = msg::readUint32(call);
         FourTuple t = readFourTuple(call);
         auto& a = *static_cast<Adaptor*>(self);
@@ -182,7 +171,7 @@ int UserspaceAdaptor::onDestroySubflow(sd_bus_message* call, void* self, sd_bus_
 int UserspaceAdaptor::onSetSubflowBackup(sd_bus_message* call, void* self, sd_bus_error* error)
 {
     MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
-    return handle(error, "SetSubflowBackup", [&] {
+    return msg::guarded(error, "SetSubflowBackup", [&] {
         const std::uint32_t token = msg::readUint32(call);
         FourTuple t = readFourTuple(call);
         const bool backup = msg::readBool(call);
@@ -215,7 +204,7 @@ int UserspaceAdaptor::getPathManager(sd_bus*, const char*, const char*, const ch
 {
     MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
     auto& service = *static_cast<Adaptor*>(self)->service_;
-    return handle(error, "PathManager", [&] {
+    return msg::guarded(error, "PathManager", [&] {
         return sd_bus_message_append_basic(reply, SD_BUS_TYPE_STRING, service.pathManager().c_str());
     });
 }
