@@ -202,26 +202,33 @@ void runPass(Bench& bench, const LatencyPlan& plan, const std::string& pass, Rep
             readSamples[i].bus.push_back(timeCalls(plan.readCalls, reads[i].bus));
         }
         // Writes: add (timed), delete (timed on its own); 7 entries + 1.
-        // The add's empty-call floor is this repeat's empty batches above.
+        // A delete waits for an RCU grace period (milliseconds), so the bus
+        // and the daemon sit idle before the call that follows it, and
+        // waking them costs more than a call in a tight loop. The add's
+        // empty-call floor is therefore measured in the same place: each
+        // right after a direct delete, like the daemon's add.
         bench.dropLastTableEntry();
         std::vector<double> busAdd, kernelAdd, bDel, kDel, empty;
-        for (const auto& op : readSamples) {
-            empty.insert(empty.end(), op.empty.back().begin(), op.empty.back().end());
-        }
         for (int c = 0; c < plan.writeCycles; ++c) {
             const auto t0 = Clock::now();
             bench.kernelAdd();
             const auto t1 = Clock::now();
             bench.kernelDelete();
             const auto t2 = Clock::now();
-            bench.busAdd();
+            bench.emptyCall();
             const auto t3 = Clock::now();
-            bench.busDelete();
+            bench.kernelAdd();
+            bench.kernelDelete();
             const auto t4 = Clock::now();
+            bench.busAdd();
+            const auto t5 = Clock::now();
+            bench.busDelete();
+            const auto t6 = Clock::now();
             kernelAdd.push_back(micros(t1 - t0));
             kDel.push_back(micros(t2 - t1));
-            busAdd.push_back(micros(t3 - t2));
-            bDel.push_back(micros(t4 - t3));
+            empty.push_back(micros(t3 - t2));
+            busAdd.push_back(micros(t5 - t4));
+            bDel.push_back(micros(t6 - t5));
         }
         add.empty.push_back(std::move(empty));
         add.kernel.push_back(std::move(kernelAdd));
