@@ -235,7 +235,7 @@ int main(int argc, char** argv)
         notifier.readValuesFrom(service);
         // The kernel's events as signals, while someone listens; a peer
         // that leaves the bus is unsubscribed.
-        mptcp::dbus::BusEventSignals eventSignals(*object, *bus, *names);
+        mptcp::dbus::BusEventSignals eventSignals(rawBus.get(), *names);
         mptcp::dbus::TimerFdBatchTimer batchTimer;  // SubscribeBatched's max-delay-ms
         mptcp::dbus::Monitor monitor(events.get(), eventSignals, client->familyId(),
                                      {.always = alwaysMonitor, .timer = &batchTimer});
