@@ -188,6 +188,14 @@ protected:
 
     std::vector<Ep> kernelTable() { return parseIpEndpointShow(inNamespace("ip mptcp endpoint show")); }
 
+    // The service object's introspection document.
+    std::string introspect()
+    {
+        std::string xml;
+        pm().rawProxy().callMethod("Introspect").onInterface("org.freedesktop.DBus.Introspectable").storeResultsTo(xml);
+        return xml;
+    }
+
     // The endpoint List shows for an address (none: an Ep with id 0).
     Ep listed(const std::string& address)
     {
@@ -869,22 +877,19 @@ std::string readWholeFile(const std::string& path)
     return out.str();
 }
 
-TEST_F(BusServiceTest, IntrospectionMatchesTheContractXml)
+// What the service's object serves of one interface, against that
+// interface's XML (the path in environment variable xmlVariable, set by
+// meson): every member with its arguments' names, types and directions.
+void expectIntrospectionMatches(const std::string& introspection, const char* xmlVariable,
+                                const std::string& interfaceName, const std::string& sampleMember)
 {
-    const char* xmlPath = std::getenv("MPTCP_TEST_XML");
-    ASSERT_NE(xmlPath, nullptr) << "MPTCP_TEST_XML is not set (run the test through `meson test`)";
-    const auto contract = interfaceMembers(readWholeFile(xmlPath), kInterface);
+    const char* xmlPath = std::getenv(xmlVariable);
+    ASSERT_NE(xmlPath, nullptr) << xmlVariable << " is not set (run the test through `meson test`)";
+    const auto contract = interfaceMembers(readWholeFile(xmlPath), interfaceName);
     // The parser itself, checked on a line of the contract written out.
-    ASSERT_EQ(contract.count("method AddEndpoint(in s address, in q port, in s interface, in u id, in as flags, "
-                             "out u assigned_id)"),
-              1u);
+    ASSERT_EQ(contract.count(sampleMember), 1u) << ::testing::PrintToString(contract);
 
-    std::string introspection;
-    pm().rawProxy()
-        .callMethod("Introspect")
-        .onInterface("org.freedesktop.DBus.Introspectable")
-        .storeResultsTo(introspection);
-    const auto served = interfaceMembers(introspection, kInterface);
+    const auto served = interfaceMembers(introspection, interfaceName);
 
     std::vector<std::string> missing;
     std::vector<std::string> extra;
@@ -892,6 +897,21 @@ TEST_F(BusServiceTest, IntrospectionMatchesTheContractXml)
     std::set_difference(served.begin(), served.end(), contract.begin(), contract.end(), std::back_inserter(extra));
     EXPECT_TRUE(missing.empty()) << "in the XML, not served: " << ::testing::PrintToString(missing);
     EXPECT_TRUE(extra.empty()) << "served, not in the XML: " << ::testing::PrintToString(extra);
+}
+
+TEST_F(BusServiceTest, IntrospectionMatchesTheContractXml)
+{
+    expectIntrospectionMatches(introspect(), "MPTCP_TEST_XML", kInterface,
+                               "method AddEndpoint(in s address, in q port, in s interface, in u id, in as flags, "
+                               "out u assigned_id)");
+}
+
+// The Connections interface is a hand-written sd-bus vtable: nothing but
+// this test ties its names to the XML.
+TEST_F(BusServiceTest, ConnectionsIntrospectionMatchesItsXml)
+{
+    expectIntrospectionMatches(introspect(), "MPTCP_TEST_CONNECTIONS_XML", "org.mptcp.PathManager.Connections",
+                               "method GetConnection(in u token, out a{sv} info)");
 }
 
 // -------------------------------------------- the kernel agrees, by table ---
