@@ -243,7 +243,7 @@ int main(int argc, char** argv)
         mptcp::dbus::ManagedInterfaces interfaces(managed, notifier);
         mptcp::dbus::PathManagerAdaptor adaptor(*object, service, monitor, interfaces, gate);
         // Live connections: read-only, from the kernel at each call.
-        mptcp::dbus::ConnectionsAdaptor connectionsAdaptor(*object, connections, *names);
+        mptcp::dbus::ConnectionsAdaptor connectionsAdaptor(rawBus.get(), mptcp::dbus::kObjectPath, connections, *names);
         // The userspace path manager: its interface on the same object,
         // and the event subscription held while it is selected.
         mptcp::UserspacePm userspacePm(*client, *names, tokenListsSupported());
