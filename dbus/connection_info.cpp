@@ -13,14 +13,34 @@ int checkWrite(int r)
     return r;
 }
 
-void InfoWriter::entry(const char* key, char type, const char* signature, const void* value)
+// One dict entry is six sd-bus calls: open the entry, the key, open the
+// variant, the value, close, close. Keys (and the ASCII values) go in with
+// sd_bus_message_append_string_space() and a memcpy, which skips the UTF-8
+// check and strlen of sd_bus_message_append_basic(): a fifth of an entry's
+// cost, for text that is ASCII by construction.
+void InfoWriter::open(Key key, const char* signature)
 {
     checkWrite(sd_bus_message_open_container(msg_, SD_BUS_TYPE_DICT_ENTRY, "sv"));
-    checkWrite(sd_bus_message_append_basic(msg_, SD_BUS_TYPE_STRING, key));
+    ascii(key.text, key.size);
     checkWrite(sd_bus_message_open_container(msg_, SD_BUS_TYPE_VARIANT, signature));
+}
+
+void InfoWriter::close()
+{
+    checkWrite(sd_bus_message_close_container(msg_));
+    checkWrite(sd_bus_message_close_container(msg_));
+}
+
+void InfoWriter::ascii(const char* text, std::size_t size)
+{
+    char* space = nullptr;
+    checkWrite(sd_bus_message_append_string_space(msg_, size, &space));
+    std::memcpy(space, text, size);
+}
+
+void InfoWriter::append(char type, const void* value)
+{
     checkWrite(sd_bus_message_append_basic(msg_, type, value));
-    checkWrite(sd_bus_message_close_container(msg_));
-    checkWrite(sd_bus_message_close_container(msg_));
 }
 
 const char* InfoWriter::interfaceName(std::uint32_t ifindex)
@@ -37,13 +57,15 @@ const char* InfoWriter::interfaceName(std::uint32_t ifindex)
 void InfoWriter::socketId(const diag::SocketId& id)
 {
     char text[IpAddress::kTextSize];
-    string("local-address", id.local.format(text));
+    asciiString("local-address", text, std::strlen(id.local.format(text)));
     u16("local-port", id.localPort);
-    string("remote-address", id.remote.format(text));
+    asciiString("remote-address", text, std::strlen(id.remote.format(text)));
     u16("remote-port", id.remotePort);
-    string("state", diag::stateName(id.state));
+    const char* state = diag::stateName(id.state);
+    asciiString("state", state, std::strlen(state));
     // Only a socket bound to a device has one; the kernel does not report
     // the routed egress device.
+    // Its name can be any bytes: sd-bus checks it.
     if (id.ifindex != 0) {
         string("interface", interfaceName(id.ifindex));
     }

@@ -18,6 +18,7 @@
 
 #include <systemd/sd-bus.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -41,14 +42,41 @@ public:
     void subflow(const diag::TcpSubflow& s);
 
 private:
+    // A key is a string literal: its length is known, and it is ASCII.
+    struct Key {
+        template <std::size_t N>
+        Key(const char (&literal)[N]) : text(literal), size(N - 1)  // NOLINT: implicit on purpose
+        {
+        }
+        const char* text;
+        std::size_t size;
+    };
+
     void socketId(const diag::SocketId& id);
-    void entry(const char* key, char type, const char* signature, const void* value);
-    void string(const char* key, const char* value) { entry(key, 's', "s", value); }
-    void u16(const char* key, std::uint16_t value) { entry(key, 'q', "q", &value); }
-    void u32(const char* key, std::uint32_t value) { entry(key, 'u', "u", &value); }
-    void u64(const char* key, std::uint64_t value) { entry(key, 't', "t", &value); }
-    void byte(const char* key, std::uint8_t value) { entry(key, 'y', "y", &value); }
-    void boolean(const char* key, bool value)
+    void open(Key key, const char* signature);
+    void close();
+    // sd_bus_message_append_string_space(): no UTF-8 check, for text this
+    // file makes from ASCII only (keys, addresses, state names).
+    void ascii(const char* text, std::size_t size);
+    void entry(Key key, char type, const char* signature, const void* value)
+    {
+        open(key, signature);
+        append(type, value);
+        close();
+    }
+    void append(char type, const void* value);
+    void string(Key key, const char* value) { entry(key, 's', "s", value); }  // checked by sd-bus
+    void asciiString(Key key, const char* value, std::size_t size)
+    {
+        open(key, "s");
+        ascii(value, size);
+        close();
+    }
+    void u16(Key key, std::uint16_t value) { entry(key, 'q', "q", &value); }
+    void u32(Key key, std::uint32_t value) { entry(key, 'u', "u", &value); }
+    void u64(Key key, std::uint64_t value) { entry(key, 't', "t", &value); }
+    void byte(Key key, std::uint8_t value) { entry(key, 'y', "y", &value); }
+    void boolean(Key key, bool value)
     {
         const int b = value ? 1 : 0;  // sd-bus reads a 'b' as an int
         entry(key, 'b', "b", &b);
