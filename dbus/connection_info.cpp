@@ -5,12 +5,9 @@
 
 namespace mptcp::dbus {
 
-int checkWrite(int r)
+void writeFailed(int r)
 {
-    if (r < 0) {
-        throw std::runtime_error(std::string("cannot write the reply: ") + std::strerror(-r));
-    }
-    return r;
+    throw std::runtime_error(std::string("cannot write the reply: ") + std::strerror(-r));
 }
 
 // One dict entry is six sd-bus calls: open the entry, the key, open the
