@@ -1,14 +1,14 @@
 #include "event_signals.hpp"
 
 #include "event_info.hpp"
-#include "pathmanager_adaptor.h"
+#include "path_manager_adaptor.hpp"
 
 #include <poll.h>
 
 namespace mptcp::dbus {
 
 namespace {
-constexpr const char* kInterface = org::mptcp::PathManager_adaptor::INTERFACE_NAME;
+constexpr const char* kInterface = kPathManagerInterface;
 }
 
 BusEventSignals::BusEventSignals(sdbus::IObject& object, sdbus::IConnection& bus, InterfaceNames& names)

@@ -221,10 +221,13 @@ int main(int argc, char** argv)
     }
 
     try {
-        auto object = sdbus::createObject(*bus, mptcp::dbus::kObjectPath);
-        mptcp::dbus::BusNotifier notifier(*object);
-        // Changes: uid 0, or polkit's action, asked without waiting.
+        // The interfaces are sd-bus vtables on the connection's sd_bus; the
+        // sdbus-c++ object on the same path carries the event signals and
+        // the Connections interface.
         mptcp::dbus::RawBus rawBus(*bus);
+        auto object = sdbus::createObject(*bus, mptcp::dbus::kObjectPath);
+        mptcp::dbus::BusNotifier notifier(rawBus.get());
+        // Changes: uid 0, or polkit's action, asked without waiting.
         mptcp::dbus::BusAuthorityQueries authority(*bus, authLimits);
         mptcp::dbus::PolkitAuthorizer authorizer(authority, [](const std::string& line) { log("%s", line.c_str()); });
         mptcp::dbus::AuthorizationGate gate(rawBus.get(), authorizer);
@@ -241,7 +244,7 @@ int main(int argc, char** argv)
         peers.onVanished([&monitor](const std::string& name) { monitor.peerVanished(name); });
         peers.onVanished([&authorizer](const std::string& name) { authorizer.callerVanished(name); });
         mptcp::dbus::ManagedInterfaces interfaces(managed, notifier);
-        mptcp::dbus::PathManagerAdaptor adaptor(*object, service, monitor, interfaces, gate);
+        mptcp::dbus::PathManagerAdaptor adaptor(rawBus.get(), {service, monitor, interfaces, gate});
         // Live connections: read-only, from the kernel at each call.
         mptcp::dbus::ConnectionsAdaptor connectionsAdaptor(rawBus.get(), mptcp::dbus::kObjectPath, connections, *names);
         // The userspace path manager: its interface on the same object,
@@ -254,7 +257,7 @@ int main(int argc, char** argv)
             {.pathManagerChanged = [&userspaceAdaptorPtr] { userspaceAdaptorPtr->pathManagerChanged(); },
              .holdEvents = [&monitor](bool on) { monitor.hold(on); },
              .log = [](const std::string& line) { log("%s", line.c_str()); }});
-        mptcp::dbus::UserspaceAdaptor userspaceAdaptor(*object, userspace, gate);
+        mptcp::dbus::UserspaceAdaptor userspaceAdaptor(rawBus.get(), userspace, gate);
         userspaceAdaptorPtr = &userspaceAdaptor;
         object->finishRegistration();
         gate.interceptPropertyWrites(mptcp::dbus::kObjectPath);
