@@ -1,70 +1,21 @@
 #include "connections_adaptor.hpp"
 
+#include "bus_message.hpp"
 #include "connection_info.hpp"
 #include "dbus_errors.hpp"
 
 #include <cstdio>
 #include <cstring>
-#include <memory>
 #include <stdexcept>
 
 namespace mptcp::dbus {
 namespace {
-
-struct MessageUnref {
-    void operator()(sd_bus_message* m) const { sd_bus_message_unref(m); }
-};
-using MessagePtr = std::unique_ptr<sd_bus_message, MessageUnref>;
 
 [[noreturn]] void notFound(std::uint32_t token)
 {
     char text[80];
     std::snprintf(text, sizeof text, "no MPTCP connection has token %08x (%u)", token, token);
     throw PmError(ErrorKind::NotFound, text);
-}
-
-// The error reply for what a handler threw: called inside a catch block.
-// The names and texts atBoundary() gives the generated adaptors. Returns
-// sd-bus's negative errno, which makes it send `error` as the reply.
-int failed(sd_bus_error* error, const char* method) noexcept
-{
-    try {
-        throw;
-    } catch (const PmError& e) {
-        return sd_bus_error_set(error, errorName(e.kind()), e.what());
-    } catch (const std::exception& e) {
-        return sd_bus_error_setf(error, kFailed, "%s: internal error: %s", method, e.what());
-    } catch (...) {
-        return sd_bus_error_setf(error, kFailed, "%s: internal error", method);
-    }
-}
-
-// Answers `call` with the reply that fill(reply) writes, or with the error
-// anything on the way throws. Never throws itself.
-template <typename Fill>
-int answer(sd_bus_message* call, sd_bus_error* error, const char* method, Fill&& fill) noexcept
-{
-    try {
-        sd_bus_message* raw = nullptr;
-        checkWrite(sd_bus_message_new_method_return(call, &raw));
-        const MessagePtr reply(raw);
-        fill(reply.get());
-        checkWrite(sd_bus_send(nullptr, reply.get(), nullptr));
-        return 1;
-    } catch (...) {
-        return failed(error, method);
-    }
-}
-
-std::uint32_t tokenOf(sd_bus_message* call)
-{
-    std::uint32_t token = 0;
-    // sd-bus has checked the signature ("u") against the vtable.
-    const int r = sd_bus_message_read_basic(call, SD_BUS_TYPE_UINT32, &token);
-    if (r < 0) {
-        throw std::runtime_error(std::string("cannot read the token: ") + std::strerror(-r));
-    }
-    return token;
 }
 
 // Every member is SD_BUS_VTABLE_UNPRIVILEGED: open to every local user,
@@ -106,7 +57,7 @@ ConnectionsAdaptor::ConnectionsAdaptor(sd_bus* bus, const char* path, diag::Conn
 int ConnectionsAdaptor::listConnections(sd_bus_message* call, void* self, sd_bus_error* error)
 {
     auto& a = *static_cast<ConnectionsAdaptor*>(self);
-    return answer(call, error, "ListConnections", [&a](sd_bus_message* reply) {
+    return msg::answerNow(call, error, "ListConnections", [&a](sd_bus_message* reply) {
         const auto connections = a.reader_.list();
         InfoWriter writer(reply, a.names_);
         checkWrite(sd_bus_message_open_container(reply, SD_BUS_TYPE_ARRAY, "(ua{sv})"));
@@ -124,8 +75,8 @@ int ConnectionsAdaptor::listConnections(sd_bus_message* call, void* self, sd_bus
 int ConnectionsAdaptor::getConnection(sd_bus_message* call, void* self, sd_bus_error* error)
 {
     auto& a = *static_cast<ConnectionsAdaptor*>(self);
-    return answer(call, error, "GetConnection", [&a, call](sd_bus_message* reply) {
-        const std::uint32_t token = tokenOf(call);
+    return msg::answerNow(call, error, "GetConnection", [&a, call](sd_bus_message* reply) {
+        const std::uint32_t token = msg::readUint32(call);
         const auto c = a.reader_.find(token);
         if (!c) {
             notFound(token);
@@ -137,8 +88,8 @@ int ConnectionsAdaptor::getConnection(sd_bus_message* call, void* self, sd_bus_e
 int ConnectionsAdaptor::listSubflows(sd_bus_message* call, void* self, sd_bus_error* error)
 {
     auto& a = *static_cast<ConnectionsAdaptor*>(self);
-    return answer(call, error, "ListSubflows", [&a, call](sd_bus_message* reply) {
-        const std::uint32_t token = tokenOf(call);
+    return msg::answerNow(call, error, "ListSubflows", [&a, call](sd_bus_message* reply) {
+        const std::uint32_t token = msg::readUint32(call);
         // An unknown token is NotFound, not an empty list: the lookup by
         // token is one cheap request, the TCP dumps are not.
         if (!a.reader_.find(token)) {
