@@ -222,8 +222,7 @@ int main(int argc, char** argv)
 
     try {
         // The interfaces are sd-bus vtables on the connection's sd_bus; the
-        // sdbus-c++ object on the same path carries the event signals and
-        // the Connections interface.
+        // sdbus-c++ object on the same path carries the event signals.
         mptcp::dbus::RawBus rawBus(*bus);
         auto object = sdbus::createObject(*bus, mptcp::dbus::kObjectPath);
         mptcp::dbus::BusNotifier notifier(rawBus.get());
