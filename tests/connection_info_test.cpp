@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 
@@ -55,16 +56,16 @@ public:
     template <typename Write>
     InfoDict roundTrip(Write&& write)
     {
-        sd_bus_message* m = nullptr;
-        EXPECT_GE(sd_bus_message_new_signal(bus_, &m, "/a", "a.b", "C"), 0);
-        write(m);
-        EXPECT_GE(sd_bus_message_seal(m, 1, 0), 0);
-        EXPECT_GE(sd_bus_message_rewind(m, 1), 0);
-        const char* signature = sd_bus_message_get_signature(m, 1);
-        EXPECT_STREQ(signature, "a{sv}");
-        InfoDict dict = readDict(m);
-        sd_bus_message_unref(m);
-        return dict;
+        sd_bus_message* raw = nullptr;
+        if (sd_bus_message_new_signal(bus_, &raw, "/a", "a.b", "C") < 0) {
+            throw std::runtime_error("cannot make a message");
+        }
+        const std::unique_ptr<sd_bus_message, decltype(&sd_bus_message_unref)> m(raw, &sd_bus_message_unref);
+        write(m.get());  // may throw: m is dropped all the same
+        EXPECT_GE(sd_bus_message_seal(m.get(), 1, 0), 0);
+        EXPECT_GE(sd_bus_message_rewind(m.get(), 1), 0);
+        EXPECT_STREQ(sd_bus_message_get_signature(m.get(), 1), "a{sv}");
+        return readDict(m.get());
     }
 
 private:
