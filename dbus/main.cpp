@@ -222,8 +222,7 @@ int main(int argc, char** argv)
 
     try {
         // The interfaces are sd-bus vtables on the connection's sd_bus; the
-        // sdbus-c++ object on the same path carries the event signals and
-        // the Connections interface.
+        // sdbus-c++ object on the same path carries the event signals.
         mptcp::dbus::RawBus rawBus(*bus);
         auto object = sdbus::createObject(*bus, mptcp::dbus::kObjectPath);
         mptcp::dbus::BusNotifier notifier(rawBus.get());
@@ -246,7 +245,7 @@ int main(int argc, char** argv)
         mptcp::dbus::ManagedInterfaces interfaces(managed, notifier);
         mptcp::dbus::PathManagerAdaptor adaptor(rawBus.get(), {service, monitor, interfaces, gate});
         // Live connections: read-only, from the kernel at each call.
-        mptcp::dbus::ConnectionsAdaptor connectionsAdaptor(*object, connections, *names);
+        mptcp::dbus::ConnectionsAdaptor connectionsAdaptor(rawBus.get(), mptcp::dbus::kObjectPath, connections, *names);
         // The userspace path manager: its interface on the same object,
         // and the event subscription held while it is selected.
         mptcp::UserspacePm userspacePm(*client, *names, tokenListsSupported());
