@@ -110,13 +110,6 @@ NoMptcpConnectionsAdaptor::NoMptcpConnectionsAdaptor(sd_bus* bus, const char* pa
 {
 }
 
-NoMptcpConnectionsAdaptor::NoMptcpConnectionsAdaptor(sdbus::IObject& object, std::string why)
-    : rawBus_(std::make_unique<RawBus>(object.getConnection())),
-      why_(std::move(why)),
-      slot_(rawBus_->get(), object.getObjectPath().c_str(), kVtable<&refuse, &refuse, &refuse>, this)
-{
-}
-
 int NoMptcpConnectionsAdaptor::refuse(sd_bus_message* /*call*/, void* self, sd_bus_error* error)
 {
     return sd_bus_error_set(error, kNotSupported, static_cast<NoMptcpConnectionsAdaptor*>(self)->why_.c_str());

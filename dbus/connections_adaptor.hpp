@@ -4,8 +4,8 @@
 // through sock_diag), so no authorization.
 //
 // A hand-written sd-bus vtable (sd_bus_add_object_vtable) on the raw
-// sd_bus the daemon already holds (raw_bus.hpp), beside the sdbus-c++
-// object of the other interfaces on the same path: the handlers write the
+// sd_bus the daemon already holds (raw_bus.hpp), beside the other
+// interfaces' vtables on the same path: the handlers write the
 // dicts straight into the reply (connection_info.hpp), with no generated
 // adaptor, std::function or sdbus::Message in between. The names and
 // types are those of dbus/org.mptcp.PathManager.Connections.xml (the
@@ -16,9 +16,7 @@
 
 #include "connection_reader.hpp"
 #include "interface_names.hpp"
-#include "raw_bus.hpp"
 
-#include <sdbus-c++/IObject.h>
 #include <systemd/sd-bus.h>
 
 #include <memory>
@@ -62,15 +60,10 @@ private:
 class NoMptcpConnectionsAdaptor {
 public:
     NoMptcpConnectionsAdaptor(sd_bus* bus, const char* path, std::string why);
-    // On the connection and path of an sdbus-c++ object: the raw bus is
-    // found with one round trip to the bus driver (RawBus), so construct
-    // it before the name is requested.
-    NoMptcpConnectionsAdaptor(sdbus::IObject& object, std::string why);
 
 private:
     static int refuse(sd_bus_message* call, void* self, sd_bus_error* error);
 
-    std::unique_ptr<RawBus> rawBus_;  // only when built from an sdbus-c++ object
     std::string why_;
     ConnectionsSlot slot_;
 };

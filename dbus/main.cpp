@@ -221,10 +221,9 @@ int main(int argc, char** argv)
     }
 
     try {
-        // The interfaces are sd-bus vtables on the connection's sd_bus; the
-        // sdbus-c++ object on the same path carries the event signals.
+        // Every interface is an sd-bus vtable on the connection's sd_bus,
+        // and the signals are sent with sd-bus too.
         mptcp::dbus::RawBus rawBus(*bus);
-        auto object = sdbus::createObject(*bus, mptcp::dbus::kObjectPath);
         mptcp::dbus::BusNotifier notifier(rawBus.get());
         // Changes: uid 0, or polkit's action, asked without waiting.
         mptcp::dbus::BusAuthorityQueries authority(*bus, authLimits);
@@ -258,7 +257,6 @@ int main(int argc, char** argv)
              .log = [](const std::string& line) { log("%s", line.c_str()); }});
         mptcp::dbus::UserspaceAdaptor userspaceAdaptor(rawBus.get(), userspace, gate);
         userspaceAdaptorPtr = &userspaceAdaptor;
-        object->finishRegistration();
         gate.interceptPropertyWrites(mptcp::dbus::kObjectPath);
         mptcp::dbus::EventLoop loop(*bus);
         if (events) {

@@ -33,10 +33,8 @@ int serveWithoutMptcp(const std::string& why)
     try {
         RawBus rawBus(*bus);
         PathManagerAdaptor adaptor(rawBus.get(), why);
-        auto object = sdbus::createObject(*bus, kObjectPath);
-        NoMptcpConnectionsAdaptor connections(*object, why);
+        NoMptcpConnectionsAdaptor connections(rawBus.get(), kObjectPath, why);
         UserspaceAdaptor userspace(rawBus.get(), why);
-        object->finishRegistration();
         EventLoop loop(*bus);
         try {
             bus->requestName(kBusName);
