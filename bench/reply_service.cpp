@@ -8,6 +8,8 @@
 // reply of that size and shape takes to be built, carried by the bus and
 // received, which no implementation of this signature on sd-bus can go
 // below.
+#include "bus_service_setup.hpp"
+
 #include <systemd/sd-bus.h>
 
 #include <cerrno>
@@ -135,27 +137,18 @@ const sd_bus_vtable kVtable[] = {
 
 int fail(const char* what, int r)
 {
-    std::fprintf(stderr, "mptcp-pm-bench-replier: %s: %s\n", what, std::strerror(-r));
-    return 1;
+    return mptcp::bench::serviceFailed("mptcp-pm-bench-replier", what, r);
 }
 
 }  // namespace
 
 int main()
 {
-    sd_bus* bus = nullptr;
-    int r = sd_bus_open_system(&bus);
-    if (r < 0) {
-        return fail("connecting to the system bus", r);
+    sd_bus* bus = mptcp::bench::serveOnSystemBus("mptcp-pm-bench-replier", kName, kPath, kInterface, kVtable);
+    if (bus == nullptr) {
+        return 1;
     }
-    r = sd_bus_add_object_vtable(bus, nullptr, kPath, kInterface, kVtable, nullptr);
-    if (r < 0) {
-        return fail("registering the object", r);
-    }
-    r = sd_bus_request_name(bus, kName, 0);
-    if (r < 0) {
-        return fail("owning the name", r);
-    }
+    int r = 0;
     // SIGTERM ends it (default action): the benchmark stops it by pid.
     for (;;) {
         r = sd_bus_process(bus, nullptr);

@@ -6,6 +6,8 @@
 // always has the next ones waiting and never waits for the emitter: what
 // arrives per second is then the pace of the bus (and of the one client
 // that counts), not of the emitter.
+#include "bus_service_setup.hpp"
+
 #include <systemd/sd-bus.h>
 
 #include <cerrno>
@@ -60,27 +62,18 @@ int emitOne(sd_bus* bus, std::uint32_t token)
 
 int fail(const char* what, int r)
 {
-    std::fprintf(stderr, "mptcp-pm-bench-emitter: %s: %s\n", what, std::strerror(-r));
-    return 1;
+    return mptcp::bench::serviceFailed("mptcp-pm-bench-emitter", what, r);
 }
 
 }  // namespace
 
 int main()
 {
-    sd_bus* bus = nullptr;
-    int r = sd_bus_open_system(&bus);
-    if (r < 0) {
-        return fail("connecting to the system bus", r);
+    sd_bus* bus = mptcp::bench::serveOnSystemBus("mptcp-pm-bench-emitter", kName, kPath, kInterface, kVtable);
+    if (bus == nullptr) {
+        return 1;
     }
-    r = sd_bus_add_object_vtable(bus, nullptr, kPath, kInterface, kVtable, nullptr);
-    if (r < 0) {
-        return fail("registering the object", r);
-    }
-    r = sd_bus_request_name(bus, kName, 0);
-    if (r < 0) {
-        return fail("owning the name", r);
-    }
+    int r = 0;
     // SIGTERM ends it (default action): the benchmark stops it by pid.
     for (std::uint32_t token = 0;;) {
         r = sd_bus_process(bus, nullptr);

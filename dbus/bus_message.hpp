@@ -79,6 +79,14 @@ void replyError(const char* what, sd_bus_message* call, const std::string& name,
 // (a kernel without MPTCP).
 int notSupported(sd_bus_error* error, const std::string& why) noexcept;
 
+// First line of an adaptor's vtable handler: an adaptor built for a kernel
+// without MPTCP answers NotSupported (its refused() is negative) and the
+// handler returns that.
+#define MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)                                \
+    if (const int refusal = static_cast<Adaptor*>(self)->refused(error); refusal < 0) { \
+        return refusal;                                                                 \
+    }
+
 // A vtable handler's frame: fn returns the handler's result; whatever it
 // throws becomes the call's error (nothing may unwind into sd-bus's C
 // frames).

@@ -124,14 +124,10 @@ int PathManagerAdaptor::refused(sd_bus_error* error) const
 
 // Every handler below: refused() first, then read, then either answer
 // now (reads, subscriptions) or hand the change to the gate.
-#define MPTCP_REFUSE_WITHOUT_MPTCP(self, error)                             \
-    if (const int r = static_cast<Adaptor*>(self)->refused(error); r < 0) { \
-        return r;                                                           \
-    }
 
 int PathManagerAdaptor::onAddEndpoint(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     return msg::guarded(error, "AddEndpoint", [&] {
         std::string address = msg::readString(call);
         const std::uint16_t port = msg::readUint16(call);
@@ -151,7 +147,7 @@ int PathManagerAdaptor::onAddEndpoint(sd_bus_message* call, void* self, sd_bus_e
 
 int PathManagerAdaptor::onDeleteEndpoint(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     return msg::guarded(error, "DeleteEndpoint", [&] {
         const std::uint32_t id = msg::readUint32(call);
         std::string address = msg::readString(call);
@@ -166,7 +162,7 @@ int PathManagerAdaptor::onDeleteEndpoint(sd_bus_message* call, void* self, sd_bu
 
 int PathManagerAdaptor::onChangeEndpoint(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     return msg::guarded(error, "ChangeEndpoint", [&] {
         const std::uint32_t id = msg::readUint32(call);
         std::string address = msg::readString(call);
@@ -182,7 +178,7 @@ int PathManagerAdaptor::onChangeEndpoint(sd_bus_message* call, void* self, sd_bu
 
 int PathManagerAdaptor::onGetEndpoint(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     auto& service = static_cast<Adaptor*>(self)->parts_->service;
     return msg::answerNow(call, error, "GetEndpoint", [&](sd_bus_message* reply) {
         appendEndpoint(reply, service.getEndpoint(msg::readUint32(call)));
@@ -191,7 +187,7 @@ int PathManagerAdaptor::onGetEndpoint(sd_bus_message* call, void* self, sd_bus_e
 
 int PathManagerAdaptor::onListEndpoints(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     auto& service = static_cast<Adaptor*>(self)->parts_->service;
     return msg::answerNow(call, error, "ListEndpoints", [&](sd_bus_message* reply) {
         msg::check(sd_bus_message_open_container(reply, SD_BUS_TYPE_ARRAY, "(usqsas)"), "write the endpoints");
@@ -203,7 +199,7 @@ int PathManagerAdaptor::onListEndpoints(sd_bus_message* call, void* self, sd_bus
 
 int PathManagerAdaptor::onFlushEndpoints(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     return msg::guarded(error, "FlushEndpoints", [&] {
         auto& p = *static_cast<Adaptor*>(self)->parts_;
         p.gate.run(Action::Modify, "FlushEndpoints", call,
@@ -214,7 +210,7 @@ int PathManagerAdaptor::onFlushEndpoints(sd_bus_message* call, void* self, sd_bu
 
 int PathManagerAdaptor::onSetLimits(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     return msg::guarded(error, "SetLimits", [&] {
         const std::uint32_t subflows = msg::readUint32(call);
         const std::uint32_t addAddrAccepted = msg::readUint32(call);
@@ -229,7 +225,7 @@ int PathManagerAdaptor::onSetLimits(sd_bus_message* call, void* self, sd_bus_err
 
 int PathManagerAdaptor::onGetLimits(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     auto& service = static_cast<Adaptor*>(self)->parts_->service;
     return msg::answerNow(call, error, "GetLimits", [&](sd_bus_message* reply) {
         const auto [subflows, addAddrAccepted] = service.getLimits();
@@ -239,21 +235,21 @@ int PathManagerAdaptor::onGetLimits(sd_bus_message* call, void* self, sd_bus_err
 
 int PathManagerAdaptor::onSubscribe(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     auto& monitor = static_cast<Adaptor*>(self)->parts_->monitor;
     return msg::answerNow(call, error, "Subscribe", [&](sd_bus_message*) { monitor.subscribe(senderOf(call)); });
 }
 
 int PathManagerAdaptor::onUnsubscribe(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     auto& monitor = static_cast<Adaptor*>(self)->parts_->monitor;
     return msg::answerNow(call, error, "Unsubscribe", [&](sd_bus_message*) { monitor.unsubscribe(senderOf(call)); });
 }
 
 int PathManagerAdaptor::onSubscribeBatched(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     auto& monitor = static_cast<Adaptor*>(self)->parts_->monitor;
     return msg::answerNow(call, error, "SubscribeBatched", [&](sd_bus_message*) {
         monitor.subscribeBatched(senderOf(call), parseBatchOptions(msg::readOptions(call)));
@@ -262,7 +258,7 @@ int PathManagerAdaptor::onSubscribeBatched(sd_bus_message* call, void* self, sd_
 
 int PathManagerAdaptor::onManageInterface(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     return msg::guarded(error, "ManageInterface", [&] {
         std::string interface = msg::readString(call);
         std::vector<std::string> flags = msg::readStrings(call);
@@ -277,7 +273,7 @@ int PathManagerAdaptor::onManageInterface(sd_bus_message* call, void* self, sd_b
 
 int PathManagerAdaptor::onReleaseInterface(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     return msg::guarded(error, "ReleaseInterface", [&] {
         std::string interface = msg::readString(call);
         auto& p = *static_cast<Adaptor*>(self)->parts_;
@@ -292,7 +288,7 @@ int PathManagerAdaptor::onReleaseInterface(sd_bus_message* call, void* self, sd_
 // The same authorization as ReleaseInterface: it releases interfaces too.
 int PathManagerAdaptor::onReleaseOwner(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     return msg::guarded(error, "ReleaseOwner", [&] {
         std::string owner = msg::readString(call);
         auto& p = *static_cast<Adaptor*>(self)->parts_;
@@ -306,7 +302,7 @@ int PathManagerAdaptor::onReleaseOwner(sd_bus_message* call, void* self, sd_bus_
 
 int PathManagerAdaptor::onListManagedInterfaces(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     auto& interfaces = static_cast<Adaptor*>(self)->parts_->interfaces;
     return msg::answerNow(call, error, "ListManagedInterfaces", [&](sd_bus_message* reply) {
         const auto managed = interfaces.list();
@@ -332,7 +328,7 @@ int PathManagerAdaptor::getProperty(sd_bus*, const char*, const char*, const cha
             return sd_bus_message_append_basic(reply, SD_BUS_TYPE_STRING, PathManagerService::version().c_str());
         });
     }
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     return msg::guarded(error, property, [&] {
         PathManagerService& service = adaptor.parts_->service;
         if (std::strcmp(property, "SubflowsLimit") == 0) {
@@ -353,14 +349,12 @@ int PathManagerAdaptor::getProperty(sd_bus*, const char*, const char*, const cha
 int PathManagerAdaptor::setProperty(sd_bus*, const char*, const char*, const char* property, sd_bus_message*,
                                     void* self, sd_bus_error* error)
 {
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     const std::string message =
         std::string(property) + ": internal error: this write bypassed the authorization gate and is refused";
     const int r = sd_bus_error_set(error, kFailed, message.c_str());
     return r < 0 ? r : -EPERM;
 }
-
-#undef MPTCP_REFUSE_WITHOUT_MPTCP
 
 void appendEndpoint(sd_bus_message* m, const Endpoint& ep, const std::string& interface)
 {

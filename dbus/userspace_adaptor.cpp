@@ -93,14 +93,9 @@ int UserspaceAdaptor::refused(sd_bus_error* error) const
     return msg::notSupported(error, why_);
 }
 
-#define MPTCP_REFUSE_WITHOUT_MPTCP(self, error)                             \
-    if (const int r = static_cast<Adaptor*>(self)->refused(error); r < 0) { \
-        return r;                                                           \
-    }
-
 int UserspaceAdaptor::onAnnounce(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     return msg::guarded(error, "Announce", [&] {
         const std::uint32_t token = msg::readUint32(call);
         const std::uint8_t id = msg::readByte(call);
@@ -118,7 +113,7 @@ int UserspaceAdaptor::onAnnounce(sd_bus_message* call, void* self, sd_bus_error*
 
 int UserspaceAdaptor::onRemove(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     return msg::guarded(error, "Remove", [&] {
         const std::uint32_t token = msg::readUint32(call);
         const std::uint8_t id = msg::readByte(call);
@@ -131,7 +126,7 @@ int UserspaceAdaptor::onRemove(sd_bus_message* call, void* self, sd_bus_error* e
 
 int UserspaceAdaptor::onCreateSubflow(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     return msg::guarded(error, "CreateSubflow", [&] {
         const std::uint32_t token = msg::readUint32(call);
         const std::uint8_t localId = msg::readByte(call);
@@ -155,7 +150,7 @@ int UserspaceAdaptor::onCreateSubflow(sd_bus_message* call, void* self, sd_bus_e
 
 int UserspaceAdaptor::onDestroySubflow(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     return msg::guarded(error, "DestroySubflow", [&] {
         const std::uint32_t token = msg::readUint32(call);
         FourTuple t = readFourTuple(call);
@@ -170,7 +165,7 @@ int UserspaceAdaptor::onDestroySubflow(sd_bus_message* call, void* self, sd_bus_
 
 int UserspaceAdaptor::onSetSubflowBackup(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     return msg::guarded(error, "SetSubflowBackup", [&] {
         const std::uint32_t token = msg::readUint32(call);
         FourTuple t = readFourTuple(call);
@@ -187,7 +182,7 @@ int UserspaceAdaptor::onSetSubflowBackup(sd_bus_message* call, void* self, sd_bu
 
 int UserspaceAdaptor::onListLocalAddresses(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     auto& service = *static_cast<Adaptor*>(self)->service_;
     return msg::answerNow(call, error, "ListLocalAddresses", [&](sd_bus_message* reply) {
         const auto addresses = service.listLocalAddresses(msg::readUint32(call));
@@ -202,7 +197,7 @@ int UserspaceAdaptor::onListLocalAddresses(sd_bus_message* call, void* self, sd_
 int UserspaceAdaptor::getPathManager(sd_bus*, const char*, const char*, const char*, sd_bus_message* reply, void* self,
                                      sd_bus_error* error)
 {
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     auto& service = *static_cast<Adaptor*>(self)->service_;
     return msg::guarded(error, "PathManager", [&] {
         return sd_bus_message_append_basic(reply, SD_BUS_TYPE_STRING, service.pathManager().c_str());
@@ -214,13 +209,11 @@ int UserspaceAdaptor::getPathManager(sd_bus*, const char*, const char*, const ch
 int UserspaceAdaptor::setPathManager(sd_bus*, const char*, const char*, const char*, sd_bus_message*, void* self,
                                      sd_bus_error* error)
 {
-    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     const int r = sd_bus_error_set(
         error, kFailed, "PathManager: internal error: this write bypassed the authorization gate and is refused");
     return r < 0 ? r : -EPERM;
 }
-
-#undef MPTCP_REFUSE_WITHOUT_MPTCP
 
 void UserspaceAdaptor::pathManagerChanged()
 {
