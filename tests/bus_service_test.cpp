@@ -478,6 +478,21 @@ TEST_F(BusServiceTest, DeleteIdZeroNeedsAnAddress)
     EXPECT_TRUE(refused([&] { pm().DeleteEndpoint(0, ""); }, kInvalidArgs, {"id 0", "address"}));
 }
 
+// A device may be named with bytes that are not UTF-8 (ip accepts them);
+// a D-Bus string may not carry them. The table stays readable: that
+// endpoint's interface is shown with \xNN escapes, the others as they are.
+TEST_F(BusServiceTest, AnInterfaceNameThatIsNotUtf8DoesNotHideTheTable)
+{
+    configureLocalAddresses();
+    addVethPair();
+    inNamespace("ip link add \"$(printf 'v\\377')\" type veth peer name vpeer");
+    inNamespace("ip mptcp endpoint add 10.0.5.1 id 5 dev \"$(printf 'v\\377')\" subflow");
+    add({.address = "10.0.5.2", .interface = "mpt0", .id = 6, .flags = {"subflow"}});
+
+    EXPECT_EQ(list(),
+              (std::vector<Ep>{{5, "10.0.5.1", 0, "v\\xff", {"subflow"}}, {6, "10.0.5.2", 0, "mpt0", {"subflow"}}}));
+}
+
 TEST_F(BusServiceTest, DeleteIdZeroWithAnAddressLeavesTheTableAndSendsNoSignal)
 {
     add({.address = "10.0.0.1", .flags = {"subflow"}});

@@ -134,6 +134,28 @@ TEST(EventInfo, InterfaceOfAnIndexThatIsGoneOrNone)
     EXPECT_EQ(get<std::string>(eventInfo(e, names), "interface"), "if77");
 }
 
+// Device names may be any bytes; a D-Bus string must be UTF-8. The label
+// keeps valid UTF-8 as it is and writes every other byte as \xNN, so one
+// odd name cannot make a signal (or a reply listing it) unsendable.
+TEST(InterfaceLabel, BytesThatAreNotUtf8AreShownEscaped)
+{
+    EXPECT_EQ(utf8Shown("eth0"), "eth0");
+    EXPECT_EQ(utf8Shown("w\xc3\xa4n"), "w\xc3\xa4n") << "valid two-byte UTF-8 stays";
+    EXPECT_EQ(utf8Shown("\xf0\x9f\x9b\x9c"), "\xf0\x9f\x9b\x9c") << "valid four-byte UTF-8 stays";
+    EXPECT_EQ(utf8Shown("v\xff"), "v\\xff");
+    EXPECT_EQ(utf8Shown("a\xc3"), "a\\xc3") << "truncated sequence";
+    EXPECT_EQ(utf8Shown("\xc0\xaf"), "\\xc0\\xaf") << "overlong form";
+    EXPECT_EQ(utf8Shown("\xed\xa0\x80"), "\\xed\\xa0\\x80") << "surrogate";
+    EXPECT_EQ(utf8Shown("\xf4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80") << "above U+10FFFF";
+
+    class OddName : public InterfaceNames {
+    public:
+        std::optional<std::int32_t> indexOf(std::string_view) override { return std::nullopt; }
+        std::optional<std::string> nameOf(std::int32_t) override { return std::string("v\xff"); }
+    } names;
+    EXPECT_EQ(interfaceLabel(names, 5), "v\\xff");
+}
+
 TEST(EventInfo, SignalOfEveryType)
 {
     const std::pair<std::uint8_t, const char*> names[] = {
