@@ -13,6 +13,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <initializer_list>
 
 namespace mptcp {
 namespace {
@@ -201,6 +202,16 @@ void parseEndpoint(const LineParser& p, const std::vector<std::string_view>& w, 
     out.push_back({static_cast<std::uint8_t>(*id), *address, *port, *ifindex, *flags, std::string(w[3])});
 }
 
+// One line of words: a single out-of-line append, where a chain of
+// std::string operator+ would be inlined at every use.
+void appendLine(std::string& out, std::initializer_list<std::string_view> words)
+{
+    for (const std::string_view w : words) {
+        out += w;
+    }
+    out += '\n';
+}
+
 }  // namespace
 
 std::string formatState(const ManagedState& state)
@@ -208,20 +219,17 @@ std::string formatState(const ManagedState& state)
     std::string out =
         "# mptcp-pathmanagerd: the interfaces it manages and the endpoints it created.\n"
         "# Written by the service; edit only while it is stopped.\n";
-    out += kMagic;
-    out += " " + std::to_string(kVersion) + "\n";
-    out += "netns-cookie " + std::to_string(state.netns) + "\n";
+    appendLine(out, {kMagic, " ", std::to_string(kVersion)});
+    appendLine(out, {"netns-cookie ", std::to_string(state.netns)});
     for (const auto& [name, s] : state.interfaces) {
         const char* families = s.addresses.ipv4 && s.addresses.ipv6 ? "ipv4,ipv6" : s.addresses.ipv4 ? "ipv4" : "ipv6";
-        out += "interface " + name + " flags=" + hex(s.flags) + " port=" + std::to_string(s.port) +
-               " families=" + families + " unique-local=" + (s.addresses.uniqueLocal ? "1" : "0") +
-               " transient=" + (s.transient ? "1" : "0") + " owner=" + encode(s.owner) + " source=" + encode(s.source) +
-               "\n";
+        appendLine(out, {"interface ", name, " flags=", hex(s.flags), " port=", std::to_string(s.port),
+                         " families=", families, " unique-local=", s.addresses.uniqueLocal ? "1" : "0", " transient=",
+                         s.transient ? "1" : "0", " owner=", encode(s.owner), " source=", encode(s.source)});
     }
     for (const OwnedEndpoint& e : state.endpoints) {
-        out += "endpoint " + std::to_string(e.id) + " " + e.address.toString() + " " + e.interface +
-               " port=" + std::to_string(e.port) + " ifindex=" + std::to_string(e.ifindex) + " flags=" + hex(e.flags) +
-               "\n";
+        appendLine(out, {"endpoint ", std::to_string(e.id), " ", e.address.toString(), " ", e.interface, " port=",
+                         std::to_string(e.port), " ifindex=", std::to_string(e.ifindex), " flags=", hex(e.flags)});
     }
     return out;
 }
