@@ -16,6 +16,11 @@
 # request's user-space side), and leaves the callgrind files in the printed directory for
 # `callgrind_annotate --inclusive=yes FILE`.
 # AddEndpoint is counted with the DeleteEndpoint that makes room again.
+# ListConnections is counted with 100 and with 1000 loopback MPTCP
+# connections held open (both ends listed: 200 and 2000 entries), over
+# LIST_CALLS calls (default 20), beside the same reply from the
+# benchmark's mptcp-pm-bench-replier (plain sd-bus, no kernel work): the
+# cost of that reply by itself.
 # Then the same per kernel event, in a burst of CONNECTIONS loopback
 # connections (tests/mptcp-burst) read by `mptcpctl monitor`.
 # Environment: BUILD_DIR (default: build): the daemon and the floor service
@@ -27,6 +32,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 case $BUILD_DIR in /*) ;; *) BUILD_DIR=$ROOT/$BUILD_DIR ;; esac
 DAEMON=$BUILD_DIR/dbus/mptcp-pathmanagerd
 FLOOR=$BUILD_DIR/bench/mptcp-pm-bench-floor
+REPLIER=$BUILD_DIR/bench/mptcp-pm-bench-replier
 CALLS=${1:-300}
 EVENTS_CONNECTIONS=${2:-1000}
 [ "$(id -u)" = 0 ] || { echo "callgrind-calls: must run as root (network namespace)" >&2; exit 1; }
@@ -36,7 +42,8 @@ done
 command -v valgrind >/dev/null || { echo "callgrind-calls: valgrind is not installed" >&2; exit 1; }
 
 OUT=$(mktemp -d /tmp/callgrind-calls.XXXXXX)
-export ROOT DAEMON FLOOR CALLS OUT BUILD_DIR EVENTS_CONNECTIONS
+LIST_CALLS=${LIST_CALLS:-20}
+export ROOT DAEMON FLOOR REPLIER CALLS LIST_CALLS OUT BUILD_DIR EVENTS_CONNECTIONS
 exec unshare -n bash -c '
 set -euo pipefail
 ip link set lo up
@@ -71,8 +78,11 @@ for _ in range(400):
     time.sleep(0.05)
 def call(member, sig="", args=()):
     bus.call_blocking(name, path, iface, member, sig, args)
-for i in range(int(os.environ["CALLS"]) if method != "-" else 0):
-    if method == "GetEndpoint":
+calls = int(os.environ.get("METHOD_CALLS", os.environ["CALLS"]))
+for i in range(calls if method != "-" else 0):
+    if method == "List":
+        call(method, "u", (int(os.environ["ENTRIES"]),))
+    elif method == "GetEndpoint":
         call(method, "u", (3,))
     elif method == "SetLimits":
         call(method, "uu", (2 + i % 2, 2 + i % 2))  # every call changes them
@@ -116,6 +126,48 @@ row GetLimits GetLimits
 row SetLimits SetLimits
 ip mptcp endpoint delete id 8  # room for the added one (the benchmark has 7 then too)
 row AddEndpoint AddEndpoint
+
+# ListConnections: $1 connections held open by a small python program (both
+# ends in this namespace), LIST_CALLS calls, against the same baseline (the
+# daemon reads no connection at start-up). Then the replier, asked for as
+# many entries, against its own baseline.
+cat >"$OUT/hold.py" <<PY
+import socket, sys, time
+n = int(sys.argv[1])
+listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)  # IPPROTO_MPTCP
+listener.bind(("127.0.0.1", 0))
+listener.listen(4096)
+kept = []
+for _ in range(n):
+    c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)
+    c.connect(listener.getsockname())
+    s, _ = listener.accept()
+    kept += [c, s]
+open(sys.argv[2], "w").close()
+time.sleep(3600)
+PY
+C=(org.mptcp.PathManager /org/mptcp/PathManager org.mptcp.PathManager.Connections "$DAEMON")
+R=(org.mptcp.BenchReplier /org/mptcp/BenchReplier org.mptcp.BenchReplier "$REPLIER")
+ulimit -n 8192
+if [ -x "$REPLIER" ]; then replierBase=$(measure replier-baseline "${R[@]}"); fi
+for n in 100 1000; do
+    rm -f "$OUT/held"
+    /usr/bin/python3 "$OUT/hold.py" $n "$OUT/held" & holder=$!
+    for _ in $(seq 600); do [ -e "$OUT/held" ] && break; sleep 0.05; done
+    export METHOD_CALLS=$LIST_CALLS ENTRIES=$((2 * n))
+    run=$(measure ListConnections-$n "${C[@]}" ListConnections)
+    printf "%-28s %14d %14d
+" "ListConnections-$((2 * n))" $(( (run - base) / LIST_CALLS )) \
+        $(( (run - base) / LIST_CALLS - floor ))
+    if [ -x "$REPLIER" ]; then
+        run=$(measure replier-$n "${R[@]}" List)
+        printf "%-28s %14d %14d
+" "  same reply, no kernel" $(( (run - replierBase) / LIST_CALLS )) \
+            $(( (run - replierBase) / LIST_CALLS - floor ))
+    fi
+    unset METHOD_CALLS ENTRIES
+    kill $holder; wait $holder 2>/dev/null || true
+done
 
 # Events: a loopback burst of $EVENTS_CONNECTIONS MPTCP connections (6
 # kernel events each) while `mptcpctl monitor` (batched) reads them,

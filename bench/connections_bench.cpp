@@ -7,11 +7,14 @@
 #include "stats.hpp"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <deque>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -19,6 +22,9 @@ namespace mptcp::bench {
 namespace {
 
 constexpr const char* kConnectionsInterface = "org.mptcp.PathManager.Connections";
+constexpr const char* kReplierName = "org.mptcp.BenchReplier";
+constexpr const char* kReplierPath = "/org/mptcp/BenchReplier";
+constexpr const char* kReplierInterface = "org.mptcp.BenchReplier";
 
 // Two descriptors per connection (both ends): lift the soft limit to the hard one.
 void allowDescriptors(std::size_t needed)
@@ -33,9 +39,34 @@ void allowDescriptors(std::size_t needed)
     }
 }
 
+std::string times(double ratio)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2fx", ratio);
+    return text;
+}
+
+// What the same floor says of a reply that does no kernel work at all:
+// above 1.3 here, the goal cannot be met with this signature.
+Row referenceRow(const Summary& ref, std::size_t entries, const Row& goalRow)
+{
+    Row same;
+    same.name = "reference: same reply, no kernel (" + std::to_string(entries) + " entries)";
+    same.value = ref.p50;
+    same.unit = "us";
+    same.p99 = ref.p99;
+    same.floor = goalRow.floor;
+    same.floorName = goalRow.floorName;
+    same.ratio = *same.floor > 0 ? ref.p50 / *same.floor : 0;
+    same.note = "a(ua{sv}) of " + std::to_string(entries) +
+                " entries with the same 19 keys and types, built as the daemon builds it by a plain sd-bus service "
+                "(bench/reply_service.cpp), same bus, same client";
+    return same;
+}
+
 }  // namespace
 
-void measureConnections(ServiceSet& services, const ConnectionsPlan& plan, Report& report)
+void measureConnections(ServiceSet& services, const Programs& programs, const ConnectionsPlan& plan, Report& report)
 {
     report.beginFigure("8",
                        "Live connections, persistent client (floor: empty D-Bus call + the same sock_diag "
@@ -48,6 +79,21 @@ void measureConnections(ServiceSet& services, const ConnectionsPlan& plan, Repor
     const auto connection = sdbus::createSessionBusConnectionWithAddress(services.bus().address());
     const auto service = sdbus::createProxy(*connection, kServiceName, kServicePath);
     const auto floor = sdbus::createProxy(*connection, kFloorName, kFloorPath);
+    // The reference: a reply of the same size and shape, no kernel work.
+    const std::string replierPath = programs.floor.substr(0, programs.floor.rfind('/') + 1) + "mptcp-pm-bench-replier";
+    std::optional<StartedService> replier;
+    std::unique_ptr<sdbus::IProxy> replierProxy;
+    if (access(replierPath.c_str(), X_OK) == 0) {
+        SpawnOptions o;
+        o.argv = {replierPath};
+        o.extraEnv = {services.bus().environment()};
+        o.logPath = services.bus().dir() + "/replier.log";
+        replier = startService(services.watcher(), o, kReplierName);
+        replierProxy = sdbus::createProxy(*connection, kReplierName, kReplierPath);
+    } else {
+        report.notMeasured("reference: same reply, no kernel", "no " + replierPath + " (build it)");
+    }
+    std::uint32_t entries = 0;  // as many as the daemon lists
     // The reply is taken as it arrives, not decoded: decoding 20 values per
     // connection is the client's cost, which neither floor carries either.
     const auto busList = [&] {
@@ -56,6 +102,14 @@ void measureConnections(ServiceSet& services, const ConnectionsPlan& plan, Repor
     };
     const auto emptyCall = [&] { floor->callMethod("Ping").onInterface(kFloorInterface); };
     const auto kernelList = [&] { (void)direct.list(); };
+    const auto sameReply = [&] {
+        if (!replierProxy) {
+            return;
+        }
+        auto call = replierProxy->createMethodCall(kReplierInterface, "List");
+        call << entries;
+        (void)replierProxy->callMethod(call);
+    };
 
     const testing::MptcpListener listener = testing::mptcpListen("127.0.0.1");
     std::deque<testing::MptcpConnection> open;
@@ -69,24 +123,29 @@ void measureConnections(ServiceSet& services, const ConnectionsPlan& plan, Repor
             throw std::runtime_error("the kernel lists " + std::to_string(listed) + " MPTCP connections, not " +
                                      std::to_string(2 * count));
         }
+        entries = static_cast<std::uint32_t>(listed);
         const int calls = std::max(5, plan.callsPer100 * 100 / count);
-        std::vector<std::vector<double>> bus, empty, kernel;
+        std::vector<std::vector<double>> bus, empty, kernel, reference;
         const auto before = sampleLoad();
         for (int r = 0; r < plan.repeats; ++r) {
-            // Floor, kernel and daemon batches back to back.
+            // Floor, kernel, daemon and reference batches back to back.
             for (int i = 0; i < plan.warmupCalls; ++i) {
                 emptyCall();
                 kernelList();
                 busList();
+                sameReply();
             }
             empty.push_back(timeCalls(calls, emptyCall));
             kernel.push_back(timeCalls(calls, kernelList));
             bus.push_back(timeCalls(calls, busList));
+            reference.push_back(timeCalls(calls, sameReply));
         }
         const auto load = between(before, sampleLoad());
         const Summary b = summarize(bus);
         const Summary e = summarize(empty);
         const Summary k = summarize(kernel);
+        const bool haveReference = replierProxy != nullptr;
+        const Summary ref = haveReference ? summarize(reference) : Summary{};
         Row row;
         row.name =
             "ListConnections (" + std::to_string(count) + " connections, " + std::to_string(listed) + " sockets)";
@@ -98,7 +157,14 @@ void measureConnections(ServiceSet& services, const ConnectionsPlan& plan, Repor
         row.ratio = *row.floor > 0 ? b.p50 / *row.floor : 0;
         row.goal = Goal{Goal::Kind::RatioAtMost, 1.3};
         row.note = "floor = empty call " + us(e.p50) + " + direct dumps " + us(k.p50) + " (p99 " + us(k.p99) + ")";
+        if (haveReference) {
+            row.note += "; against the reference below + direct dumps: " +
+                        times(ref.p50 + k.p50 > 0 ? b.p50 / (ref.p50 + k.p50) : 0);
+        }
         report.add(row);
+        if (haveReference) {
+            report.add(referenceRow(ref, listed, row));
+        }
         if (const auto w = busyWarning("live connections, " + std::to_string(count), load); !w.empty()) {
             report.warn(w);
         }

@@ -4,6 +4,9 @@
 // batch by batch: an empty call to the floor service, plus the same
 // sock_diag dumps made directly by the benchmark through the core library
 // (ConnectionReader::list(): one MPTCP dump per address family).
+// Beside it, for reference, the same floor against a reply of the same size
+// and shape with no kernel work behind it (bench/reply_service.cpp, plain
+// sd-bus): whether the goal is reachable with this signature at all.
 #pragma once
 
 #include "bench_services.hpp"
@@ -20,6 +23,6 @@ struct ConnectionsPlan {
     int warmupCalls = 10;
 };
 
-void measureConnections(ServiceSet& services, const ConnectionsPlan& plan, Report& report);
+void measureConnections(ServiceSet& services, const Programs& programs, const ConnectionsPlan& plan, Report& report);
 
 }  // namespace mptcp::bench

@@ -147,7 +147,7 @@ int run(const Options& options, const std::string& workDir)
             ok &=
                 attempt(report, "6", "Dispatcher hook", [&] { measureHook(*services, programs, plans.hook, report); });
             ok &= attempt(report, "8", "Live connections",
-                          [&] { measureConnections(*services, connectionsPlanFor(options), report); });
+                          [&] { measureConnections(*services, programs, connectionsPlanFor(options), report); });
             ok &= attempt(report, "9", "Held authorization",
                           [&] { measureHeldCheck(*services, programs, plans.authorization, report); });
             ok &=

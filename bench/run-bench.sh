@@ -37,7 +37,8 @@ fi
 # not build, its figure says "not measured" rather than timing an old binary.
 log "building"
 meson compile -C "$BUILD_DIR" bench/mptcp-pm-bench:executable bench/mptcp-pm-bench-floor:executable \
-    bench/mptcp-pm-bench-emitter:executable dbus/mptcp-pathmanagerd:executable
+    bench/mptcp-pm-bench-emitter:executable bench/mptcp-pm-bench-replier:executable \
+    dbus/mptcp-pathmanagerd:executable
 optional=()
 for target in cli/mptcpctl=--mptcpctl nm-dispatcher/mptcp-pathmanager-dispatch=--hook; do
     if ! meson compile -C "$BUILD_DIR" "${target%%=*}:executable"; then

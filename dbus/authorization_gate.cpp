@@ -1,5 +1,6 @@
 #include "authorization_gate.hpp"
 
+#include "bus_message.hpp"
 #include "dbus_errors.hpp"
 #include "journal_log.hpp"
 #include "pm_error.hpp"
@@ -13,14 +14,6 @@ namespace mptcp::dbus {
 namespace {
 
 constexpr const char* kPropertiesInterface = "org.freedesktop.DBus.Properties";
-const sdbus::Error kNoMemory("org.freedesktop.DBus.Error.NoMemory", "out of memory");
-
-// A reference on a call that is answered later.
-using HeldMessage = std::shared_ptr<sd_bus_message>;
-HeldMessage hold(sd_bus_message* m)
-{
-    return HeldMessage(sd_bus_message_ref(m), [](sd_bus_message* held) { sd_bus_message_unref(held); });
-}
 
 int replyError(sd_bus_message* call, const std::string& name, const std::string& message)
 {
@@ -72,60 +65,38 @@ void AuthorizationGate::interceptPropertyWrites(const std::string& objectPath)
     }
 }
 
-void AuthorizationGate::authorizeCurrentCall(Action action, std::string what, PolkitAuthorizer::Done done)
+void AuthorizationGate::run(Action action, std::string what, sd_bus_message* call, Work work)
 {
-    sd_bus_message* call = sd_bus_get_current_message(bus_);
-    const std::optional<Caller> caller = call != nullptr ? callerOf(call) : std::nullopt;
+    const std::optional<Caller> caller = callerOf(call);
     if (!caller) {
-        // Not from a method handler, or a caller without a name: never
-        // let such a change through unchecked.
-        done(Decision{false, kFailed, what + ": internal error: no caller to authorize"});
+        // A caller without a name: never let such a change through unchecked.
+        msg::replyError(what.c_str(), call, kFailed, what + ": internal error: no caller to authorize");
         return;
     }
-    authorizer_.authorize(action, std::move(what), *caller, std::move(done));
-}
-
-sdbus::Error AuthorizationGate::toBusError(const std::string& what, std::exception_ptr thrown)
-{
-    try {
-        std::rethrow_exception(thrown);
-    } catch (const sdbus::Error& e) {
-        return e;
-    } catch (const PmError& e) {
-        return sdbus::Error(errorName(e.kind()), e.what());
-    } catch (const std::exception& e) {
-        return sdbus::Error(kFailed, what + ": internal error: " + e.what());
-    } catch (...) {
-        return sdbus::Error(kFailed, what + ": internal error");
-    }
-}
-
-std::optional<sdbus::Error> AuthorizationGate::attempt(const std::string& what,
-                                                       const std::function<void()>& work) noexcept
-{
-    try {
-        work();
-        return std::nullopt;
-    } catch (...) {
-        try {
-            return toBusError(what, std::current_exception());
-        } catch (...) {
-            // Out of memory making the error: answer with one made at start-up,
-            // never with success (nullopt would say the work succeeded).
-            return kNoMemory;
+    MessageRef held(call);
+    authorizer_.authorize(action, what, *caller, [held, what, work = std::move(work)](const Decision& decision) {
+        if (!decision.allowed) {
+            msg::replyError(what.c_str(), held.get(), decision.errorName, decision.message);
+        } else {
+            answer(what, held.get(), work);
         }
-    }
+    });
 }
 
-void AuthorizationGate::send(const std::string& what, const std::function<void()>& reply) noexcept
+void AuthorizationGate::answer(const std::string& what, sd_bus_message* call, const Work& work) noexcept
 {
     try {
-        reply();
-    } catch (const std::exception& e) {
-        mptcp::journal::logLine(mptcp::journal::Priority::Warning, "mptcp-pathmanagerd",
-                                "cannot answer " + what + ": " + e.what());
+        MessageRef reply = msg::newReturn(call);
+        work(reply.get());
+        msg::send(what.c_str(), reply.get());
     } catch (...) {
-        mptcp::journal::logLine(mptcp::journal::Priority::Warning, "mptcp-pathmanagerd", "cannot answer " + what);
+        auto [name, message] = msg::toError(what.c_str(), std::current_exception());
+        if (name.empty()) {
+            // Out of memory making the error: still an error, never success.
+            msg::replyError(what.c_str(), call, "org.freedesktop.DBus.Error.NoMemory", "out of memory");
+        } else {
+            msg::replyError(what.c_str(), call, name, message);
+        }
     }
 }
 
@@ -171,14 +142,12 @@ int AuthorizationGate::onPropertySet(sd_bus_message* call)
     if (!caller) {
         return replyError(call, kAccessDenied, what + ": a caller without a bus name cannot be authorized");
     }
-    HeldMessage held = hold(call);
+    MessageRef held(call);
     authorizer_.authorize(guarded.action, what, *caller, [held, what, write](const Decision& decision) {
         if (!decision.allowed) {
-            send(what, [&] { replyError(held.get(), decision.errorName, decision.message); });
-        } else if (auto error = attempt(what, write)) {
-            send(what, [&] { replyError(held.get(), error->getName(), error->getMessage()); });
+            msg::replyError(what.c_str(), held.get(), decision.errorName, decision.message);
         } else {
-            send(what, [&] { sd_bus_reply_method_return(held.get(), nullptr); });
+            answer(what, held.get(), [&write](sd_bus_message*) { write(); });
         }
     });
     return 1;
@@ -196,39 +165,14 @@ void AuthorizationGate::readBasic(sd_bus_message* m, std::uint8_t& value)
     readAs(m, SD_BUS_TYPE_BYTE, value);
 }
 
-void AuthorizationGate::readBasic(sd_bus_message* m, std::int16_t& value)
-{
-    readAs(m, SD_BUS_TYPE_INT16, value);
-}
-
 void AuthorizationGate::readBasic(sd_bus_message* m, std::uint16_t& value)
 {
     readAs(m, SD_BUS_TYPE_UINT16, value);
 }
 
-void AuthorizationGate::readBasic(sd_bus_message* m, std::int32_t& value)
-{
-    readAs(m, SD_BUS_TYPE_INT32, value);
-}
-
 void AuthorizationGate::readBasic(sd_bus_message* m, std::uint32_t& value)
 {
     readAs(m, SD_BUS_TYPE_UINT32, value);
-}
-
-void AuthorizationGate::readBasic(sd_bus_message* m, std::int64_t& value)
-{
-    readAs(m, SD_BUS_TYPE_INT64, value);
-}
-
-void AuthorizationGate::readBasic(sd_bus_message* m, std::uint64_t& value)
-{
-    readAs(m, SD_BUS_TYPE_UINT64, value);
-}
-
-void AuthorizationGate::readBasic(sd_bus_message* m, double& value)
-{
-    readAs(m, SD_BUS_TYPE_DOUBLE, value);
 }
 
 void AuthorizationGate::readBasic(sd_bus_message* m, std::string& value)

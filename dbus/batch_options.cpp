@@ -5,11 +5,11 @@
 namespace mptcp::dbus {
 namespace {
 
-std::uint32_t unsignedOption(const std::string& key, const sdbus::Variant& value, std::uint32_t min, std::uint32_t max)
+std::uint32_t unsignedOption(const std::string& key, const OptionValue& value, std::uint32_t min, std::uint32_t max)
 {
-    if (!value.containsValueOfType<std::uint32_t>()) {
+    if (!value.holds<std::uint32_t>()) {
         throw PmError(ErrorKind::InvalidArgs, "option " + key + " must be of type u (uint32), not " +
-                                                  (value.isEmpty() ? std::string("empty") : value.peekValueType()));
+                                                  (value.type().empty() ? std::string("empty") : value.type()));
     }
     const auto v = value.get<std::uint32_t>();
     if (v < min || v > max) {
@@ -21,7 +21,7 @@ std::uint32_t unsignedOption(const std::string& key, const sdbus::Variant& value
 
 }  // namespace
 
-BatchOptions parseBatchOptions(const std::map<std::string, sdbus::Variant>& options)
+BatchOptions parseBatchOptions(const OptionMap& options)
 {
     BatchOptions out;
     for (const auto& [key, value] : options) {

@@ -2,7 +2,7 @@
 // at most, and how long its first event may wait for the batch to be sent.
 #pragma once
 
-#include <sdbus-c++/Types.h>
+#include "option_value.hpp"
 
 #include <cstdint>
 #include <map>
@@ -23,6 +23,6 @@ struct BatchOptions {
 // Throws PmError(InvalidArgs) naming the option: an unknown key, a value
 // of another type than u, or a value out of range. Absent keys keep their
 // defaults.
-BatchOptions parseBatchOptions(const std::map<std::string, sdbus::Variant>& options);
+BatchOptions parseBatchOptions(const OptionMap& options);
 
 }  // namespace mptcp::dbus

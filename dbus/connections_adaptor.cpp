@@ -1,9 +1,11 @@
 #include "connections_adaptor.hpp"
 
+#include "bus_message.hpp"
 #include "connection_info.hpp"
 #include "dbus_errors.hpp"
 
 #include <cstdio>
+#include <cstring>
 #include <stdexcept>
 
 namespace mptcp::dbus {
@@ -11,90 +13,106 @@ namespace {
 
 [[noreturn]] void notFound(std::uint32_t token)
 {
-    char hex[16];
-    std::snprintf(hex, sizeof hex, "%08x", token);
-    throw PmError(ErrorKind::NotFound,
-                  std::string("no MPTCP connection has token ") + hex + " (" + std::to_string(token) + ")");
+    char text[80];
+    std::snprintf(text, sizeof text, "no MPTCP connection has token %08x (%u)", token, token);
+    throw PmError(ErrorKind::NotFound, text);
 }
+
+// Every member is SD_BUS_VTABLE_UNPRIVILEGED: open to every local user,
+// as the generated adaptor's were (sd-bus otherwise wants CAP_SYS_ADMIN).
+template <sd_bus_message_handler_t List, sd_bus_message_handler_t Get, sd_bus_message_handler_t Subflows>
+constexpr sd_bus_vtable kVtable[] = {
+    SD_BUS_VTABLE_START(0),
+    SD_BUS_METHOD_WITH_ARGS("ListConnections", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(ua{sv})", connections), List,
+                            SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_ARGS("GetConnection", SD_BUS_ARGS("u", token), SD_BUS_RESULT("a{sv}", info), Get,
+                            SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_ARGS("ListSubflows", SD_BUS_ARGS("u", token), SD_BUS_RESULT("aa{sv}", subflows), Subflows,
+                            SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_VTABLE_END,
+};
 
 }  // namespace
 
-template <typename Result>
-void ConnectionsAdaptor::answer(const Result& result, const char* method,
-                                const std::function<void(sdbus::Message&)>& fill)
+ConnectionsSlot::ConnectionsSlot(sd_bus* bus, const char* path, const sd_bus_vtable* vtable, void* userData)
 {
-    try {
-        atBoundary(method, [&] {
-            // The generated code created the call as a MethodCall.
-            const auto* call = static_cast<const sdbus::MethodCall*>(object_.getCurrentlyProcessedMessage());
-            if (call == nullptr) {
-                throw std::logic_error("no call is being processed");
-            }
-            auto reply = call->createReply();
-            fill(reply);
-            reply.send();
-        });
-    } catch (const sdbus::Error& e) {
-        result.returnError(e);
+    const int r = sd_bus_add_object_vtable(bus, &slot_, path, kConnectionsInterface, vtable, userData);
+    if (r < 0) {
+        throw std::runtime_error(std::string("cannot serve ") + kConnectionsInterface + " on " + path + ": " +
+                                 std::strerror(-r));
     }
 }
 
-void ConnectionsAdaptor::ListConnections(sdbus::Result<std::vector<sdbus::Struct<uint32_t, InfoDict>>>&& result)
+ConnectionsSlot::~ConnectionsSlot()
 {
-    answer(result, "ListConnections", [&](sdbus::Message& reply) {
-        const auto connections = reader_.list();
-        reply.openContainer("(ua{sv})");
+    sd_bus_slot_unref(slot_);
+}
+
+ConnectionsAdaptor::ConnectionsAdaptor(sd_bus* bus, const char* path, diag::ConnectionReader& reader,
+                                       InterfaceNames& names)
+    : reader_(reader), names_(names), slot_(bus, path, kVtable<&listConnections, &getConnection, &listSubflows>, this)
+{
+}
+
+int ConnectionsAdaptor::listConnections(sd_bus_message* call, void* self, sd_bus_error* error)
+{
+    auto& a = *static_cast<ConnectionsAdaptor*>(self);
+    return msg::answerNow(call, error, "ListConnections", [&a](sd_bus_message* reply) {
+        const auto connections = a.reader_.list();
+        InfoWriter writer(reply, a.names_);
+        checkWrite(sd_bus_message_open_container(reply, SD_BUS_TYPE_ARRAY, "(ua{sv})"));
         for (const auto& c : connections) {
-            reply.openStruct("ua{sv}");
-            reply << c.info->token;
-            writeConnectionInfo(reply, c, names_);
-            reply.closeStruct();
+            checkWrite(sd_bus_message_open_container(reply, SD_BUS_TYPE_STRUCT, "ua{sv}"));
+            const std::uint32_t token = c.info->token;  // list() gives only sockets with a token
+            checkWrite(sd_bus_message_append_basic(reply, SD_BUS_TYPE_UINT32, &token));
+            writer.connection(c);
+            checkWrite(sd_bus_message_close_container(reply));
         }
-        reply.closeContainer();
+        checkWrite(sd_bus_message_close_container(reply));
     });
 }
 
-void ConnectionsAdaptor::GetConnection(sdbus::Result<InfoDict>&& result, uint32_t token)
+int ConnectionsAdaptor::getConnection(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    answer(result, "GetConnection", [&](sdbus::Message& reply) {
-        const auto c = reader_.find(token);
+    auto& a = *static_cast<ConnectionsAdaptor*>(self);
+    return msg::answerNow(call, error, "GetConnection", [&a, call](sd_bus_message* reply) {
+        const std::uint32_t token = msg::readUint32(call);
+        const auto c = a.reader_.find(token);
         if (!c) {
             notFound(token);
         }
-        writeConnectionInfo(reply, *c, names_);
+        InfoWriter(reply, a.names_).connection(*c);
     });
 }
 
-void ConnectionsAdaptor::ListSubflows(sdbus::Result<std::vector<InfoDict>>&& result, uint32_t token)
+int ConnectionsAdaptor::listSubflows(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    answer(result, "ListSubflows", [&](sdbus::Message& reply) {
+    auto& a = *static_cast<ConnectionsAdaptor*>(self);
+    return msg::answerNow(call, error, "ListSubflows", [&a, call](sd_bus_message* reply) {
+        const std::uint32_t token = msg::readUint32(call);
         // An unknown token is NotFound, not an empty list: the lookup by
         // token is one cheap request, the TCP dumps are not.
-        if (!reader_.find(token)) {
+        if (!a.reader_.find(token)) {
             notFound(token);
         }
-        const auto subflows = reader_.subflows(token);
-        reply.openContainer("a{sv}");
+        const auto subflows = a.reader_.subflows(token);
+        InfoWriter writer(reply, a.names_);
+        checkWrite(sd_bus_message_open_container(reply, SD_BUS_TYPE_ARRAY, "a{sv}"));
         for (const auto& s : subflows) {
-            writeSubflowInfo(reply, s, names_);
+            writer.subflow(s);
         }
-        reply.closeContainer();
+        checkWrite(sd_bus_message_close_container(reply));
     });
 }
 
-void NoMptcpConnectionsAdaptor::ListConnections(sdbus::Result<std::vector<sdbus::Struct<uint32_t, InfoDict>>>&& result)
+NoMptcpConnectionsAdaptor::NoMptcpConnectionsAdaptor(sd_bus* bus, const char* path, std::string why)
+    : why_(std::move(why)), slot_(bus, path, kVtable<&refuse, &refuse, &refuse>, this)
 {
-    result.returnError(sdbus::Error(kNotSupported, why_));
 }
 
-void NoMptcpConnectionsAdaptor::GetConnection(sdbus::Result<InfoDict>&& result, uint32_t)
+int NoMptcpConnectionsAdaptor::refuse(sd_bus_message* /*call*/, void* self, sd_bus_error* error)
 {
-    result.returnError(sdbus::Error(kNotSupported, why_));
-}
-
-void NoMptcpConnectionsAdaptor::ListSubflows(sdbus::Result<std::vector<InfoDict>>&& result, uint32_t)
-{
-    result.returnError(sdbus::Error(kNotSupported, why_));
+    return sd_bus_error_set(error, kNotSupported, static_cast<NoMptcpConnectionsAdaptor*>(self)->why_.c_str());
 }
 
 }  // namespace mptcp::dbus

@@ -1,64 +1,71 @@
-// org.mptcp.PathManager.Connections on the service's object: the adaptor
-// generated from org.mptcp.PathManager.Connections.xml, each method a read
-// of the kernel's socket diagnostics at the time of the call. Read-only and
-// open to every local user (the kernel shows them the same through
-// sock_diag), so no authorization.
+// org.mptcp.PathManager.Connections on the service's object, each method
+// a read of the kernel's socket diagnostics at the time of the call.
+// Read-only and open to every local user (the kernel shows them the same
+// through sock_diag), so no authorization.
 //
-// The methods are declared asynchronous in the XML only so that the
-// generated code leaves the reply to them: each answers before it returns,
-// writing the dicts straight into the reply (connection_info.hpp says why),
-// or an error made by atBoundary() - nothing but an sdbus::Error leaves.
+// A hand-written sd-bus vtable (sd_bus_add_object_vtable) on the raw
+// sd_bus the daemon already holds (raw_bus.hpp), beside the other
+// interfaces' vtables on the same path: the handlers write the
+// dicts straight into the reply (connection_info.hpp), with no generated
+// adaptor, std::function or sdbus::Message in between. The names and
+// types are those of dbus/org.mptcp.PathManager.Connections.xml (the
+// contract, from which the proxy is still generated; bus_service_test
+// holds the introspection against it). Nothing thrown leaves a handler:
+// everything becomes a D-Bus error (dbus_errors.hpp's names).
 #pragma once
 
 #include "connection_reader.hpp"
-#include "connections_adaptor_glue.h"
 #include "interface_names.hpp"
 
-#include <sdbus-c++/sdbus-c++.h>
+#include <systemd/sd-bus.h>
 
-#include <functional>
+#include <memory>
+#include <string>
 
 namespace mptcp::dbus {
 
-class ConnectionsAdaptor final : public org::mptcp::PathManager::Connections_adaptor {
+inline constexpr const char* kConnectionsInterface = "org.mptcp.PathManager.Connections";
+
+// The interface's slot on the bus: registered by the constructor,
+// removed by the destructor.
+class ConnectionsSlot {
 public:
-    ConnectionsAdaptor(sdbus::IObject& object, diag::ConnectionReader& reader, InterfaceNames& names)
-        : Connections_adaptor(object), object_(object), reader_(reader), names_(names)
-    {
-    }
+    ConnectionsSlot(sd_bus* bus, const char* path, const sd_bus_vtable* vtable, void* userData);
+    ~ConnectionsSlot();
+    ConnectionsSlot(const ConnectionsSlot&) = delete;
+    ConnectionsSlot& operator=(const ConnectionsSlot&) = delete;
 
 private:
-    using InfoDict = std::map<std::string, sdbus::Variant>;
-    void ListConnections(sdbus::Result<std::vector<sdbus::Struct<uint32_t, InfoDict>>>&& result) override;
-    void GetConnection(sdbus::Result<InfoDict>&& result, uint32_t token) override;
-    void ListSubflows(sdbus::Result<std::vector<InfoDict>>&& result, uint32_t token) override;
+    sd_bus_slot* slot_ = nullptr;
+};
 
-    // Sends the reply that fill writes, or the error it (or anything
-    // before the send) throws, to the call being processed.
-    template <typename Result>
-    void answer(const Result& result, const char* method, const std::function<void(sdbus::Message&)>& fill);
+class ConnectionsAdaptor {
+public:
+    // Serves the interface on `path` of `bus` until destroyed. Throws
+    // std::runtime_error when sd-bus refuses the registration.
+    ConnectionsAdaptor(sd_bus* bus, const char* path, diag::ConnectionReader& reader, InterfaceNames& names);
 
-    sdbus::IObject& object_;
+private:
+    static int listConnections(sd_bus_message* call, void* self, sd_bus_error* error);
+    static int getConnection(sd_bus_message* call, void* self, sd_bus_error* error);
+    static int listSubflows(sd_bus_message* call, void* self, sd_bus_error* error);
+
     diag::ConnectionReader& reader_;
     InterfaceNames& names_;
+    ConnectionsSlot slot_;  // last: registered once the members above exist
 };
 
 // The same interface on a kernel without MPTCP (no_mptcp_service.hpp):
 // every method answers NotSupported with the daemon's reason.
-class NoMptcpConnectionsAdaptor final : public org::mptcp::PathManager::Connections_adaptor {
+class NoMptcpConnectionsAdaptor {
 public:
-    NoMptcpConnectionsAdaptor(sdbus::IObject& object, std::string why)
-        : Connections_adaptor(object), why_(std::move(why))
-    {
-    }
+    NoMptcpConnectionsAdaptor(sd_bus* bus, const char* path, std::string why);
 
 private:
-    using InfoDict = std::map<std::string, sdbus::Variant>;
-    void ListConnections(sdbus::Result<std::vector<sdbus::Struct<uint32_t, InfoDict>>>&& result) override;
-    void GetConnection(sdbus::Result<InfoDict>&& result, uint32_t token) override;
-    void ListSubflows(sdbus::Result<std::vector<InfoDict>>&& result, uint32_t token) override;
+    static int refuse(sd_bus_message* call, void* self, sd_bus_error* error);
 
     std::string why_;
+    ConnectionsSlot slot_;
 };
 
 }  // namespace mptcp::dbus

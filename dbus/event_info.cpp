@@ -1,5 +1,6 @@
 #include "event_info.hpp"
 
+#include "bus_message.hpp"
 #include "pm_protocol.hpp"
 
 #include <type_traits>
@@ -46,19 +47,43 @@ EventInfo eventInfo(const PmEvent& e, InterfaceNames& names)
     return info;
 }
 
-void appendEventInfo(sdbus::Message& message, const PmEvent& e, InterfaceNames& names)
+namespace {
+
+// One value of the info dict, as sd-bus wants it: its D-Bus type and where
+// it is (a string as its C text).
+void appendValue(sd_bus_message* m, std::uint8_t v)
 {
-    message.openContainer("{sv}");
-    forEachInfo(e, names, [&message](const char* key, const auto& value) {
-        using Value = std::decay_t<decltype(value)>;
-        message.openDictEntry("sv");
-        message << key;
-        message.openVariant(sdbus::signature_of<Value>::str());
-        message << value;
-        message.closeVariant();
-        message.closeDictEntry();
+    msg::check(sd_bus_message_append(m, "v", "y", v), "write an event");
+}
+void appendValue(sd_bus_message* m, std::uint16_t v)
+{
+    msg::check(sd_bus_message_append(m, "v", "q", v), "write an event");
+}
+void appendValue(sd_bus_message* m, std::uint32_t v)
+{
+    msg::check(sd_bus_message_append(m, "v", "u", v), "write an event");
+}
+void appendValue(sd_bus_message* m, bool v)
+{
+    msg::check(sd_bus_message_append(m, "v", "b", v ? 1 : 0), "write an event");
+}
+void appendValue(sd_bus_message* m, const std::string& v)
+{
+    msg::check(sd_bus_message_append(m, "v", "s", v.c_str()), "write an event");
+}
+
+}  // namespace
+
+void appendEventInfo(sd_bus_message* m, const PmEvent& e, InterfaceNames& names)
+{
+    msg::check(sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "{sv}"), "write an event");
+    forEachInfo(e, names, [m](const char* key, const auto& value) {
+        msg::check(sd_bus_message_open_container(m, SD_BUS_TYPE_DICT_ENTRY, "sv"), "write an event");
+        msg::check(sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, key), "write an event");
+        appendValue(m, value);
+        msg::check(sd_bus_message_close_container(m), "write an event");
     });
-    message.closeContainer();
+    msg::check(sd_bus_message_close_container(m), "write an event");
 }
 
 std::uint32_t eventTokenArgument(const PmEvent& e)

@@ -7,8 +7,8 @@
 #include "event_decoder.hpp"
 #include "interface_names.hpp"
 
-#include <sdbus-c++/Message.h>
 #include <sdbus-c++/Types.h>
+#include <systemd/sd-bus.h>
 
 #include <map>
 #include <string>
@@ -84,8 +84,9 @@ EventInfo eventInfo(const PmEvent& event, InterfaceNames& names);
 
 // Appends the event's `info` as a{sv} to a message being built. Writes the
 // same as `message << eventInfo(event, names)` without building the map and
-// its variants first: this runs once per event and subscriber in a storm.
-void appendEventInfo(sdbus::Message& message, const PmEvent& event, InterfaceNames& names);
+// its variants first, straight with sd-bus; throws std::runtime_error: this runs once per event and subscriber in a
+// storm.
+void appendEventInfo(sd_bus_message* message, const PmEvent& event, InterfaceNames& names);
 
 // The first argument of the event's per-event signal and of its EventBatch
 // entry: the token, the type of an UnknownEvent, 0 for listener events.

@@ -1,58 +1,65 @@
 #include "event_signals.hpp"
 
 #include "event_info.hpp"
-#include "pathmanager_adaptor.h"
+#include "path_manager_adaptor.hpp"
 
 #include <poll.h>
 
 namespace mptcp::dbus {
 
 namespace {
-constexpr const char* kInterface = org::mptcp::PathManager_adaptor::INTERFACE_NAME;
+constexpr const char* kInterface = kPathManagerInterface;
 }
 
-BusEventSignals::BusEventSignals(sdbus::IObject& object, sdbus::IConnection& bus, InterfaceNames& names)
-    : object_(object),
-      bus_(bus),
-      names_(names),
-      busDriver_(sdbus::createProxy(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus"))
+BusEventSignals::~BusEventSignals()
 {
+    sd_bus_slot_unref(ping_);
 }
 
 // A signal with a destination: the bus delivers it to that peer only,
 // whatever match rules anyone else has added.
-sdbus::Signal BusEventSignals::signalTo(const std::string& to, const char* member)
+MessageRef BusEventSignals::signalTo(const std::string& to, const char* member)
 {
-    sdbus::Signal signal = object_.createSignal(kInterface, member);
-    signal.setDestination(to);
+    sd_bus_message* raw = nullptr;
+    msg::check(sd_bus_message_new_signal(bus_, &raw, kObjectPath, kInterface, member), "create a signal");
+    MessageRef signal = MessageRef::adopt(raw);
+    msg::check(sd_bus_message_set_destination(signal.get(), to.c_str()), "address a signal");
     return signal;
+}
+
+void BusEventSignals::send(const MessageRef& signal)
+{
+    msg::check(sd_bus_send(bus_, signal.get(), nullptr), "send a signal");
+    queued();
 }
 
 void BusEventSignals::event(const std::string& to, const PmEvent& e)
 {
-    sdbus::Signal signal = signalTo(to, eventSignalName(e.type));
+    const MessageRef signal = signalTo(to, eventSignalName(e.type));
     if (!isKnownEventType(e.type) || signalHasToken(e.type)) {
-        signal << eventTokenArgument(e);
+        const std::uint32_t token = eventTokenArgument(e);
+        msg::check(sd_bus_message_append_basic(signal.get(), SD_BUS_TYPE_UINT32, &token), "write a signal");
     }
-    appendEventInfo(signal, e, names_);
-    object_.emitSignal(signal);
-    queued();
+    appendEventInfo(signal.get(), e, names_);
+    send(signal);
 }
 
 void BusEventSignals::addToBatch(const std::string& to, const PmEvent& e)
 {
     auto it = batches_.find(to);
     if (it == batches_.end()) {
-        sdbus::Signal batch = signalTo(to, "EventBatch");
-        batch.openContainer("(sua{sv})");
+        MessageRef batch = signalTo(to, "EventBatch");
+        msg::check(sd_bus_message_open_container(batch.get(), SD_BUS_TYPE_ARRAY, "(sua{sv})"), "start a batch");
         it = batches_.emplace(to, std::move(batch)).first;
     }
-    sdbus::Signal& batch = it->second;
+    sd_bus_message* m = it->second.get();
     try {
-        batch.openStruct("sua{sv}");
-        batch << eventSignalName(e.type) << eventTokenArgument(e);
-        appendEventInfo(batch, e, names_);
-        batch.closeStruct();
+        const std::uint32_t token = eventTokenArgument(e);
+        msg::check(sd_bus_message_open_container(m, SD_BUS_TYPE_STRUCT, "sua{sv}"), "write a batch");
+        msg::check(sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, eventSignalName(e.type)), "write a batch");
+        msg::check(sd_bus_message_append_basic(m, SD_BUS_TYPE_UINT32, &token), "write a batch");
+        appendEventInfo(m, e, names_);
+        msg::check(sd_bus_message_close_container(m), "write a batch");
     } catch (...) {
         // A half-written entry spoils the message: the whole batch goes,
         // and the monitor counts its events as lost.
@@ -67,11 +74,10 @@ void BusEventSignals::sendBatch(const std::string& to)
     if (it == batches_.end()) {
         return;
     }
-    sdbus::Signal batch = std::move(it->second);
+    const MessageRef batch = std::move(it->second);
     batches_.erase(it);
-    batch.closeContainer();
-    object_.emitSignal(batch);
-    queued();
+    msg::check(sd_bus_message_close_container(batch.get()), "finish a batch");
+    send(batch);
 }
 
 void BusEventSignals::dropBatch(const std::string& to)
@@ -81,10 +87,9 @@ void BusEventSignals::dropBatch(const std::string& to)
 
 void BusEventSignals::eventsLost(const std::string& to, std::uint64_t count)
 {
-    sdbus::Signal signal = signalTo(to, "EventsLost");
-    signal << count;
-    object_.emitSignal(signal);
-    queued();
+    const MessageRef signal = signalTo(to, "EventsLost");
+    msg::check(sd_bus_message_append_basic(signal.get(), SD_BUS_TYPE_UINT64, &count), "write a signal");
+    send(signal);
 }
 
 void BusEventSignals::queued()
@@ -94,39 +99,43 @@ void BusEventSignals::queued()
         ping();
     }
 }
+
 // Any call to the bus driver is answered in order; GetId is the cheapest.
 void BusEventSignals::ping()
 {
     window_.pingSent();
-    try {
-        busDriver_->callMethodAsync("GetId")
-            .onInterface("org.freedesktop.DBus")
-            .uponReplyInvoke([this](const sdbus::Error*, const std::string&) {
-                // Runs in the event loop (processPendingRequest); must not throw.
-                window_.pingAnswered();
-                if (window_.pingDue()) {
-                    ping();
-                }
-            });
-    } catch (const std::exception&) {
+    const int r =
+        sd_bus_call_method_async(bus_, &ping_, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                 "GetId", &BusEventSignals::onPingAnswered, this, nullptr);
+    if (r < 0) {
+        ping_ = nullptr;
         window_.forgetQueued();  // no answer will come: do not wait for one
     }
 }
 
+// Runs in the event loop (sd_bus_process); any answer, an error too, was
+// sent in order.
+int BusEventSignals::onPingAnswered(sd_bus_message*, void* self, sd_bus_error*)
+{
+    auto& signals = *static_cast<BusEventSignals*>(self);
+    signals.ping_ = sd_bus_slot_unref(signals.ping_);
+    signals.window_.pingAnswered();
+    if (signals.window_.pingDue()) {
+        signals.ping();
+    }
+    return 1;
+}
+
 // sd-bus writes a message at once when it can and queues it only when the
 // socket to the bus is full; it then asks for POLLOUT (sd_bus_get_events)
-// until the queue has drained. That is the one backlog sdbus-c++ 1.2 lets
-// us see, and the one that matters: it is what grows without limit.
+// until the queue has drained: the one backlog that grows without limit.
 bool BusEventSignals::backlogged()
 {
     if (window_.full()) {
         return true;
     }
-    try {
-        return (bus_.getEventLoopPollData().events & POLLOUT) != 0;
-    } catch (const sdbus::Error&) {
-        return true;  // a broken bus takes nothing; the event loop reports it
-    }
+    const int events = sd_bus_get_events(bus_);
+    return events < 0 || (events & POLLOUT) != 0;  // a broken bus takes nothing
 }
 
 }  // namespace mptcp::dbus

@@ -8,10 +8,9 @@
 #include "event_decoder.hpp"
 #include "interface_names.hpp"
 
-#include <sdbus-c++/IConnection.h>
-#include <sdbus-c++/IObject.h>
-#include <sdbus-c++/IProxy.h>
-#include <sdbus-c++/Message.h>
+#include "bus_message.hpp"
+
+#include <systemd/sd-bus.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -56,7 +55,11 @@ public:
     static constexpr std::uint64_t kWindow = 128;
     static constexpr std::uint64_t kPingEvery = 32;
 
-    BusEventSignals(sdbus::IObject& object, sdbus::IConnection& bus, InterfaceNames& names);
+    // bus: the daemon's connection (RawBus).
+    BusEventSignals(sd_bus* bus, InterfaceNames& names) : bus_(bus), names_(names) {}
+    ~BusEventSignals() override;
+    BusEventSignals(const BusEventSignals&) = delete;
+    BusEventSignals& operator=(const BusEventSignals&) = delete;
 
     void event(const std::string& to, const PmEvent& event) override;
     void addToBatch(const std::string& to, const PmEvent& event) override;
@@ -66,20 +69,21 @@ public:
     bool backlogged() override;
 
 private:
-    sdbus::Signal signalTo(const std::string& to, const char* member);
+    MessageRef signalTo(const std::string& to, const char* member);
+    void send(const MessageRef& signal);
     void queued();
     void ping();
+    static int onPingAnswered(sd_bus_message* reply, void* self, sd_bus_error* error);
 
-    sdbus::IObject& object_;
-    sdbus::IConnection& bus_;
+    sd_bus* bus_;
     InterfaceNames& names_;
     // Per batched subscriber: the EventBatch message being filled, its
     // array still open. Built in place, event by event: no copy of the
     // events waits anywhere else.
-    std::map<std::string, sdbus::Signal, std::less<>> batches_;
+    std::map<std::string, MessageRef, std::less<>> batches_;
     BusDrainWindow window_{kWindow, kPingEvery};
-    // Last: goes first, with the ping callbacks that point at this object.
-    std::unique_ptr<sdbus::IProxy> busDriver_;
+    // The ping on its way, if any; its callback points at this object.
+    sd_bus_slot* ping_ = nullptr;
 };
 
 }  // namespace mptcp::dbus

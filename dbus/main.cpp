@@ -221,10 +221,11 @@ int main(int argc, char** argv)
     }
 
     try {
-        auto object = sdbus::createObject(*bus, mptcp::dbus::kObjectPath);
-        mptcp::dbus::BusNotifier notifier(*object);
-        // Changes: uid 0, or polkit's action, asked without waiting.
+        // Every interface is an sd-bus vtable on the connection's sd_bus,
+        // and the signals are sent with sd-bus too.
         mptcp::dbus::RawBus rawBus(*bus);
+        mptcp::dbus::BusNotifier notifier(rawBus.get());
+        // Changes: uid 0, or polkit's action, asked without waiting.
         mptcp::dbus::BusAuthorityQueries authority(*bus, authLimits);
         mptcp::dbus::PolkitAuthorizer authorizer(authority, [](const std::string& line) { log("%s", line.c_str()); });
         mptcp::dbus::AuthorizationGate gate(rawBus.get(), authorizer);
@@ -232,7 +233,7 @@ int main(int argc, char** argv)
         notifier.readValuesFrom(service);
         // The kernel's events as signals, while someone listens; a peer
         // that leaves the bus is unsubscribed.
-        mptcp::dbus::BusEventSignals eventSignals(*object, *bus, *names);
+        mptcp::dbus::BusEventSignals eventSignals(rawBus.get(), *names);
         mptcp::dbus::TimerFdBatchTimer batchTimer;  // SubscribeBatched's max-delay-ms
         mptcp::dbus::Monitor monitor(events.get(), eventSignals, client->familyId(),
                                      {.always = alwaysMonitor, .timer = &batchTimer});
@@ -241,9 +242,9 @@ int main(int argc, char** argv)
         peers.onVanished([&monitor](const std::string& name) { monitor.peerVanished(name); });
         peers.onVanished([&authorizer](const std::string& name) { authorizer.callerVanished(name); });
         mptcp::dbus::ManagedInterfaces interfaces(managed, notifier);
-        mptcp::dbus::PathManagerAdaptor adaptor(*object, service, monitor, interfaces, gate);
+        mptcp::dbus::PathManagerAdaptor adaptor(rawBus.get(), {service, monitor, interfaces, gate});
         // Live connections: read-only, from the kernel at each call.
-        mptcp::dbus::ConnectionsAdaptor connectionsAdaptor(*object, connections, *names);
+        mptcp::dbus::ConnectionsAdaptor connectionsAdaptor(rawBus.get(), mptcp::dbus::kObjectPath, connections, *names);
         // The userspace path manager: its interface on the same object,
         // and the event subscription held while it is selected.
         mptcp::UserspacePm userspacePm(*client, *names, tokenListsSupported());
@@ -254,9 +255,8 @@ int main(int argc, char** argv)
             {.pathManagerChanged = [&userspaceAdaptorPtr] { userspaceAdaptorPtr->pathManagerChanged(); },
              .holdEvents = [&monitor](bool on) { monitor.hold(on); },
              .log = [](const std::string& line) { log("%s", line.c_str()); }});
-        mptcp::dbus::UserspaceAdaptor userspaceAdaptor(*object, userspace, gate);
+        mptcp::dbus::UserspaceAdaptor userspaceAdaptor(rawBus.get(), userspace, gate);
         userspaceAdaptorPtr = &userspaceAdaptor;
-        object->finishRegistration();
         gate.interceptPropertyWrites(mptcp::dbus::kObjectPath);
         mptcp::dbus::EventLoop loop(*bus);
         if (events) {

@@ -8,7 +8,7 @@
 namespace mptcp::dbus {
 
 void ManagedInterfaces::manage(const std::string& interface, const std::vector<std::string>& flags,
-                               const std::map<std::string, sdbus::Variant>& options)
+                               const OptionMap& options)
 {
     checkInterfaceName(interface);
     const ManagedSettings settings = parseManageArguments(flags, options);
@@ -35,10 +35,10 @@ std::vector<ManagedInterfaceStruct> ManagedInterfaces::list()
     std::vector<ManagedInterfaceStruct> out;
     out.reserve(core_.declared().interfaces.size() + core_.managed().size());
     for (const DeclaredInterface& d : core_.declared().interfaces) {
-        out.emplace_back(d.pattern, flagNames(d.settings.flags), toOptions(d.settings));
+        out.push_back({d.pattern, flagNames(d.settings.flags), toOptions(d.settings)});
     }
     for (const auto& [name, settings] : core_.managed()) {
-        out.emplace_back(name, flagNames(settings.flags), toOptions(settings));
+        out.push_back({name, flagNames(settings.flags), toOptions(settings)});
     }
     return out;
 }

@@ -15,8 +15,7 @@ class ManagedInterfaces final : public InterfaceManager {
 public:
     ManagedInterfaces(ManagedEndpoints& core, Notifier& notifier) : core_(core), notifier_(notifier) {}
 
-    void manage(const std::string& interface, const std::vector<std::string>& flags,
-                const std::map<std::string, sdbus::Variant>& options) override;
+    void manage(const std::string& interface, const std::vector<std::string>& flags, const OptionMap& options) override;
     void release(const std::string& interface) override;
     std::vector<std::string> releaseOwner(const std::string& owner) override;
     std::vector<ManagedInterfaceStruct> list() override;

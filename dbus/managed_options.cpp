@@ -18,10 +18,10 @@ constexpr std::size_t kMaxOwnerLength = 255;
 
 // The option's value when its D-Bus type is `signature`.
 template <typename T>
-T valueOf(const std::string& key, const sdbus::Variant& value, const char* signature)
+T valueOf(const std::string& key, const OptionValue& value, const char* signature)
 {
-    const std::string type = value.isEmpty() ? std::string("nothing") : value.peekValueType();
-    if (type != signature) {
+    const std::string type = value.type().empty() ? std::string("nothing") : value.type();
+    if (type != signature || !value.holds<T>()) {
         refuse("option \"" + key + "\" must be of type " + signature + ", not " + rules::quoteArg(type));
     }
     return value.get<T>();
@@ -110,19 +110,19 @@ ManageOptions toOptions(const ManagedSettings& s)
     if (s.addresses.ipv6) {
         families.emplace_back("ipv6");
     }
-    options["families"] = sdbus::Variant(families);
-    options["unique-local"] = sdbus::Variant(s.addresses.uniqueLocal);
+    options["families"] = OptionValue(families);
+    options["unique-local"] = OptionValue(s.addresses.uniqueLocal);
     if (s.port != 0) {
-        options["port"] = sdbus::Variant(s.port);
+        options["port"] = OptionValue(s.port);
     }
     if (!s.owner.empty()) {
-        options["owner"] = sdbus::Variant(s.owner);
+        options["owner"] = OptionValue(s.owner);
     }
     if (!s.source.empty()) {
-        options["source"] = sdbus::Variant(s.source);
+        options["source"] = OptionValue(s.source);
     }
     if (s.transient) {
-        options["transient"] = sdbus::Variant(s.transient);
+        options["transient"] = OptionValue(s.transient);
     }
     return options;
 }

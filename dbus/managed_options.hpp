@@ -10,7 +10,7 @@
 #include "reconciler.hpp"
 #include "service_ports.hpp"
 
-#include <sdbus-c++/Types.h>
+#include "option_value.hpp"
 
 #include <map>
 #include <string>
@@ -18,7 +18,7 @@
 
 namespace mptcp::dbus {
 
-using ManageOptions = std::map<std::string, sdbus::Variant>;
+using ManageOptions = OptionMap;
 
 // Throws PmError(InvalidArgs). Empty flags give settings with flags 0
 // (the contract's "manage nothing").

@@ -4,9 +4,9 @@
 #include "dbus_errors.hpp"
 #include "event_loop.hpp"
 #include "journal_log.hpp"
-#include "no_mptcp_userspace.hpp"
 #include "path_manager_adaptor.hpp"
-#include "version.hpp"
+#include "raw_bus.hpp"
+#include "userspace_adaptor.hpp"
 
 #include <cstdio>
 #include <cstring>
@@ -21,16 +21,6 @@ void log(const std::string& line, journal::Priority priority = journal::Priority
 
 }  // namespace
 
-void NoMptcpAdaptor::refuse() const
-{
-    throw sdbus::Error(kNotSupported, why_);
-}
-
-std::string NoMptcpAdaptor::Version()
-{
-    return kVersion;
-}
-
 int serveWithoutMptcp(const std::string& why)
 {
     std::unique_ptr<sdbus::IConnection> bus;
@@ -41,11 +31,10 @@ int serveWithoutMptcp(const std::string& why)
         return 1;
     }
     try {
-        auto object = sdbus::createObject(*bus, kObjectPath);
-        NoMptcpAdaptor adaptor(*object, why);
-        NoMptcpConnectionsAdaptor connections(*object, why);
-        NoMptcpUserspaceAdaptor userspace(*object, why);
-        object->finishRegistration();
+        RawBus rawBus(*bus);
+        PathManagerAdaptor adaptor(rawBus.get(), why);
+        NoMptcpConnectionsAdaptor connections(rawBus.get(), kObjectPath, why);
+        UserspaceAdaptor userspace(rawBus.get(), why);
         EventLoop loop(*bus);
         try {
             bus->requestName(kBusName);

@@ -1,184 +1,398 @@
 #include "path_manager_adaptor.hpp"
 
+#include "bus_message.hpp"
 #include "dbus_errors.hpp"
 #include "journal_log.hpp"
+#include "pm_error.hpp"
 
-#include <cstdio>
-#include <map>
+#include <cstring>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace mptcp::dbus {
+namespace {
 
-PathManagerAdaptor::PathManagerAdaptor(sdbus::IObject& object, PathManagerService& service, MonitorControl& monitor,
-                                       InterfaceManager& interfaces, AuthorizationGate& gate)
-    : PathManager_adaptor(object),
-      object_(object),
-      service_(service),
-      monitor_(monitor),
-      interfaces_(interfaces),
-      gate_(gate)
+using Adaptor = PathManagerAdaptor;
+constexpr auto kAnyone = SD_BUS_VTABLE_UNPRIVILEGED;  // the service decides (gate), not sd-bus
+
+// The signals' shape is the contract's; they are sent by BusNotifier and
+// BusEventSignals, listed here for introspection.
+#define MPTCP_EVENT_SIGNAL(name) SD_BUS_SIGNAL_WITH_ARGS(name, SD_BUS_ARGS("u", token, "a{sv}", info), 0)
+
+const sd_bus_vtable kVtable[] = {
+    SD_BUS_VTABLE_START(0),
+    SD_BUS_METHOD_WITH_ARGS("AddEndpoint", SD_BUS_ARGS("s", address, "q", port, "s", interface, "u", id, "as", flags),
+                            SD_BUS_RESULT("u", assigned_id), &Adaptor::onAddEndpoint, kAnyone),
+    SD_BUS_METHOD_WITH_ARGS("DeleteEndpoint", SD_BUS_ARGS("u", id, "s", address), SD_BUS_NO_RESULT,
+                            &Adaptor::onDeleteEndpoint, kAnyone),
+    SD_BUS_METHOD_WITH_ARGS("ChangeEndpoint", SD_BUS_ARGS("u", id, "s", address, "q", port, "as", changes),
+                            SD_BUS_NO_RESULT, &Adaptor::onChangeEndpoint, kAnyone),
+    SD_BUS_METHOD_WITH_ARGS("GetEndpoint", SD_BUS_ARGS("u", id), SD_BUS_RESULT("(usqsas)", endpoint),
+                            &Adaptor::onGetEndpoint, kAnyone),
+    SD_BUS_METHOD_WITH_ARGS("ListEndpoints", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(usqsas)", endpoints),
+                            &Adaptor::onListEndpoints, kAnyone),
+    SD_BUS_METHOD_WITH_ARGS("FlushEndpoints", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, &Adaptor::onFlushEndpoints, kAnyone),
+    SD_BUS_METHOD_WITH_ARGS("SetLimits", SD_BUS_ARGS("u", subflows, "u", add_addr_accepted), SD_BUS_NO_RESULT,
+                            &Adaptor::onSetLimits, kAnyone),
+    SD_BUS_METHOD_WITH_ARGS("GetLimits", SD_BUS_NO_ARGS, SD_BUS_RESULT("u", subflows, "u", add_addr_accepted),
+                            &Adaptor::onGetLimits, kAnyone),
+    SD_BUS_METHOD_WITH_ARGS("Subscribe", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, &Adaptor::onSubscribe, kAnyone),
+    SD_BUS_METHOD_WITH_ARGS("Unsubscribe", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, &Adaptor::onUnsubscribe, kAnyone),
+    SD_BUS_METHOD_WITH_ARGS("SubscribeBatched", SD_BUS_ARGS("a{sv}", options), SD_BUS_NO_RESULT,
+                            &Adaptor::onSubscribeBatched, kAnyone),
+    SD_BUS_METHOD_WITH_ARGS("ManageInterface", SD_BUS_ARGS("s", interface, "as", flags, "a{sv}", options),
+                            SD_BUS_NO_RESULT, &Adaptor::onManageInterface, kAnyone),
+    SD_BUS_METHOD_WITH_ARGS("ReleaseInterface", SD_BUS_ARGS("s", interface), SD_BUS_NO_RESULT,
+                            &Adaptor::onReleaseInterface, kAnyone),
+    SD_BUS_METHOD_WITH_ARGS("ReleaseOwner", SD_BUS_ARGS("s", owner), SD_BUS_RESULT("as", interfaces),
+                            &Adaptor::onReleaseOwner, kAnyone),
+    SD_BUS_METHOD_WITH_ARGS("ListManagedInterfaces", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(sasa{sv})", interfaces),
+                            &Adaptor::onListManagedInterfaces, kAnyone),
+    // No EMITS_CHANGE flag: introspection says EmitsChangedSignal "false"
+    // (the kernel announces no change made with ip or sysctl).
+    SD_BUS_WRITABLE_PROPERTY("SubflowsLimit", "u", &Adaptor::getProperty, &Adaptor::setProperty, 0, kAnyone),
+    SD_BUS_WRITABLE_PROPERTY("AddAddrAcceptedLimit", "u", &Adaptor::getProperty, &Adaptor::setProperty, 0, kAnyone),
+    SD_BUS_WRITABLE_PROPERTY("Enabled", "b", &Adaptor::getProperty, &Adaptor::setProperty, 0, kAnyone),
+    SD_BUS_PROPERTY("Version", "s", &Adaptor::getProperty, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+    SD_BUS_SIGNAL_WITH_ARGS("EndpointsChanged", SD_BUS_NO_ARGS, 0),
+    MPTCP_EVENT_SIGNAL("ConnectionCreated"),
+    MPTCP_EVENT_SIGNAL("ConnectionEstablished"),
+    MPTCP_EVENT_SIGNAL("ConnectionClosed"),
+    MPTCP_EVENT_SIGNAL("AddressAnnounced"),
+    MPTCP_EVENT_SIGNAL("AddressRemoved"),
+    MPTCP_EVENT_SIGNAL("SubflowEstablished"),
+    MPTCP_EVENT_SIGNAL("SubflowClosed"),
+    MPTCP_EVENT_SIGNAL("SubflowPriorityChanged"),
+    SD_BUS_SIGNAL_WITH_ARGS("ListenerCreated", SD_BUS_ARGS("a{sv}", info), 0),
+    SD_BUS_SIGNAL_WITH_ARGS("ListenerClosed", SD_BUS_ARGS("a{sv}", info), 0),
+    SD_BUS_SIGNAL_WITH_ARGS("UnknownEvent", SD_BUS_ARGS("u", type, "a{sv}", info), 0),
+    SD_BUS_SIGNAL_WITH_ARGS("EventsLost", SD_BUS_ARGS("t", count), 0),
+    SD_BUS_SIGNAL_WITH_ARGS("EventBatch", SD_BUS_ARGS("a(sua{sv})", events), 0),
+    SD_BUS_VTABLE_END,
+};
+
+#undef MPTCP_EVENT_SIGNAL
+
+// A handler's frame: whatever fn throws becomes the call's error (nothing may unwind into sd-bus's C frames).
+std::string senderOf(sd_bus_message* call)
 {
-    gate.guardProperty<uint32_t>(INTERFACE_NAME, "SubflowsLimit", Action::Modify,
-                                 [&service](const uint32_t& value) { service.setSubflowsLimit(value); });
-    gate.guardProperty<uint32_t>(INTERFACE_NAME, "AddAddrAcceptedLimit", Action::Modify,
-                                 [&service](const uint32_t& value) { service.setAddAddrAcceptedLimit(value); });
-    gate.guardProperty<bool>(INTERFACE_NAME, "Enabled", Action::Modify,
-                             [&service](const bool& value) { service.setEnabled(value); });
+    const char* sender = sd_bus_message_get_sender(call);
+    return sender != nullptr ? sender : "";
 }
 
-void PathManagerAdaptor::AddEndpoint(sdbus::Result<uint32_t>&& result, std::string address, uint16_t port,
-                                     std::string interface, uint32_t id, std::vector<std::string> flags)
+}  // namespace
+
+PathManagerAdaptor::PathManagerAdaptor(sd_bus* bus, Parts parts) : parts_(parts)
 {
-    atBoundary("AddEndpoint", [&] {
-        gate_.run(Action::Modify, "AddEndpoint", std::move(result),
-                  [this, address = std::move(address), port, interface = std::move(interface), id,
-                   flags = std::move(flags)] { return service_.addEndpoint(address, port, interface, id, flags); });
+    PathManagerService& service = parts.service;
+    parts.gate.guardProperty<std::uint32_t>(kPathManagerInterface, "SubflowsLimit", Action::Modify,
+                                            [&service](const std::uint32_t& v) { service.setSubflowsLimit(v); });
+    parts.gate.guardProperty<std::uint32_t>(kPathManagerInterface, "AddAddrAcceptedLimit", Action::Modify,
+                                            [&service](const std::uint32_t& v) { service.setAddAddrAcceptedLimit(v); });
+    parts.gate.guardProperty<bool>(kPathManagerInterface, "Enabled", Action::Modify,
+                                   [&service](const bool& v) { service.setEnabled(v); });
+    add(bus);
+}
+
+PathManagerAdaptor::PathManagerAdaptor(sd_bus* bus, std::string why) : why_(std::move(why))
+{
+    add(bus);
+}
+
+PathManagerAdaptor::~PathManagerAdaptor()
+{
+    sd_bus_slot_unref(slot_);
+}
+
+void PathManagerAdaptor::add(sd_bus* bus)
+{
+    const int r = sd_bus_add_object_vtable(bus, &slot_, kObjectPath, kPathManagerInterface, kVtable, this);
+    if (r < 0) {
+        slot_ = nullptr;
+        throw std::runtime_error(std::string("cannot serve ") + kPathManagerInterface + ": " + std::strerror(-r));
+    }
+}
+
+int PathManagerAdaptor::refused(sd_bus_error* error) const
+{
+    if (parts_) {
+        return 0;
+    }
+    return msg::notSupported(error, why_);
+}
+
+// Every handler below: refused() first, then read, then either answer
+// now (reads, subscriptions) or hand the change to the gate.
+#define MPTCP_REFUSE_WITHOUT_MPTCP(self, error)                             \
+    if (const int r = static_cast<Adaptor*>(self)->refused(error); r < 0) { \
+        return r;                                                           \
+    }
+
+int PathManagerAdaptor::onAddEndpoint(sd_bus_message* call, void* self, sd_bus_error* error)
+{
+    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    return msg::guarded(error, "AddEndpoint", [&] {
+        std::string address = msg::readString(call);
+        const std::uint16_t port = msg::readUint16(call);
+        std::string interface = msg::readString(call);
+        const std::uint32_t id = msg::readUint32(call);
+        std::vector<std::string> flags = msg::readStrings(call);
+        auto& p = *static_cast<Adaptor*>(self)->parts_;
+        p.gate.run(Action::Modify, "AddEndpoint", call,
+                   [&service = p.service, address = std::move(address), port, interface = std::move(interface), id,
+                    flags = std::move(flags)](sd_bus_message* reply) {
+                       const std::uint32_t assigned = service.addEndpoint(address, port, interface, id, flags);
+                       msg::check(sd_bus_message_append_basic(reply, SD_BUS_TYPE_UINT32, &assigned), "write the id");
+                   });
+        return 1;
     });
 }
 
-void PathManagerAdaptor::DeleteEndpoint(sdbus::Result<>&& result, uint32_t id, std::string address)
+int PathManagerAdaptor::onDeleteEndpoint(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    atBoundary("DeleteEndpoint", [&] {
-        gate_.run(Action::Modify, "DeleteEndpoint", std::move(result),
-                  [this, id, address = std::move(address)] { service_.deleteEndpoint(id, address); });
+    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    return msg::guarded(error, "DeleteEndpoint", [&] {
+        const std::uint32_t id = msg::readUint32(call);
+        std::string address = msg::readString(call);
+        auto& p = *static_cast<Adaptor*>(self)->parts_;
+        p.gate.run(Action::Modify, "DeleteEndpoint", call,
+                   [&service = p.service, id, address = std::move(address)](sd_bus_message*) {
+                       service.deleteEndpoint(id, address);
+                   });
+        return 1;
     });
 }
 
-void PathManagerAdaptor::ChangeEndpoint(sdbus::Result<>&& result, uint32_t id, std::string address, uint16_t port,
-                                        std::vector<std::string> changes)
+int PathManagerAdaptor::onChangeEndpoint(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    atBoundary("ChangeEndpoint", [&] {
-        gate_.run(Action::Modify, "ChangeEndpoint", std::move(result),
-                  [this, id, address = std::move(address), port, changes = std::move(changes)] {
-                      service_.changeEndpoint(id, address, port, changes);
-                  });
+    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    return msg::guarded(error, "ChangeEndpoint", [&] {
+        const std::uint32_t id = msg::readUint32(call);
+        std::string address = msg::readString(call);
+        const std::uint16_t port = msg::readUint16(call);
+        std::vector<std::string> changes = msg::readStrings(call);
+        auto& p = *static_cast<Adaptor*>(self)->parts_;
+        p.gate.run(Action::Modify, "ChangeEndpoint", call,
+                   [&service = p.service, id, address = std::move(address), port, changes = std::move(changes)](
+                       sd_bus_message*) { service.changeEndpoint(id, address, port, changes); });
+        return 1;
     });
 }
 
-EndpointStruct PathManagerAdaptor::GetEndpoint(const uint32_t& id)
+int PathManagerAdaptor::onGetEndpoint(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    return atBoundary("GetEndpoint", [&] { return service_.getEndpoint(id); });
-}
-
-std::vector<EndpointStruct> PathManagerAdaptor::ListEndpoints()
-{
-    return atBoundary("ListEndpoints", [&] { return service_.listEndpoints(); });
-}
-
-void PathManagerAdaptor::FlushEndpoints(sdbus::Result<>&& result)
-{
-    atBoundary("FlushEndpoints", [&] {
-        gate_.run(Action::Modify, "FlushEndpoints", std::move(result), [this] { service_.flushEndpoints(); });
+    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    auto& service = static_cast<Adaptor*>(self)->parts_->service;
+    return msg::answerNow(call, error, "GetEndpoint", [&](sd_bus_message* reply) {
+        appendEndpoint(reply, service.getEndpoint(msg::readUint32(call)));
     });
 }
 
-void PathManagerAdaptor::SetLimits(sdbus::Result<>&& result, uint32_t subflows, uint32_t add_addr_accepted)
+int PathManagerAdaptor::onListEndpoints(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    atBoundary("SetLimits", [&] {
-        gate_.run(Action::Modify, "SetLimits", std::move(result),
-                  [this, subflows, add_addr_accepted] { service_.setLimits(subflows, add_addr_accepted); });
+    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    auto& service = static_cast<Adaptor*>(self)->parts_->service;
+    return msg::answerNow(call, error, "ListEndpoints", [&](sd_bus_message* reply) {
+        msg::check(sd_bus_message_open_container(reply, SD_BUS_TYPE_ARRAY, "(usqsas)"), "write the endpoints");
+        service.visitEndpoints(
+            [reply](const Endpoint& ep, const std::string& interface) { appendEndpoint(reply, ep, interface); });
+        msg::check(sd_bus_message_close_container(reply), "write the endpoints");
     });
 }
 
-std::tuple<uint32_t, uint32_t> PathManagerAdaptor::GetLimits()
+int PathManagerAdaptor::onFlushEndpoints(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    return atBoundary("GetLimits", [&] { return service_.getLimits(); });
-}
-
-void PathManagerAdaptor::Subscribe()
-{
-    atBoundary("Subscribe", [&] { monitor_.subscribe(sender()); });
-}
-
-void PathManagerAdaptor::Unsubscribe()
-{
-    atBoundary("Unsubscribe", [&] { monitor_.unsubscribe(sender()); });
-}
-
-void PathManagerAdaptor::SubscribeBatched(const std::map<std::string, sdbus::Variant>& options)
-{
-    atBoundary("SubscribeBatched", [&] { monitor_.subscribeBatched(sender(), parseBatchOptions(options)); });
-}
-
-void PathManagerAdaptor::ManageInterface(sdbus::Result<>&& result, std::string interface,
-                                         std::vector<std::string> flags, std::map<std::string, sdbus::Variant> options)
-{
-    atBoundary("ManageInterface", [&] {
-        gate_.run(Action::Modify, "ManageInterface", std::move(result),
-                  [this, interface = std::move(interface), flags = std::move(flags), options = std::move(options)] {
-                      interfaces_.manage(interface, flags, options);
-                  });
+    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    return msg::guarded(error, "FlushEndpoints", [&] {
+        auto& p = *static_cast<Adaptor*>(self)->parts_;
+        p.gate.run(Action::Modify, "FlushEndpoints", call,
+                   [&service = p.service](sd_bus_message*) { service.flushEndpoints(); });
+        return 1;
     });
 }
 
-void PathManagerAdaptor::ReleaseInterface(sdbus::Result<>&& result, std::string interface)
+int PathManagerAdaptor::onSetLimits(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    atBoundary("ReleaseInterface", [&] {
-        gate_.run(Action::Modify, "ReleaseInterface", std::move(result),
-                  [this, interface = std::move(interface)] { interfaces_.release(interface); });
+    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    return msg::guarded(error, "SetLimits", [&] {
+        const std::uint32_t subflows = msg::readUint32(call);
+        const std::uint32_t addAddrAccepted = msg::readUint32(call);
+        auto& p = *static_cast<Adaptor*>(self)->parts_;
+        p.gate.run(Action::Modify, "SetLimits", call,
+                   [&service = p.service, subflows, addAddrAccepted](sd_bus_message*) {
+                       service.setLimits(subflows, addAddrAccepted);
+                   });
+        return 1;
+    });
+}
+
+int PathManagerAdaptor::onGetLimits(sd_bus_message* call, void* self, sd_bus_error* error)
+{
+    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    auto& service = static_cast<Adaptor*>(self)->parts_->service;
+    return msg::answerNow(call, error, "GetLimits", [&](sd_bus_message* reply) {
+        const auto [subflows, addAddrAccepted] = service.getLimits();
+        msg::check(sd_bus_message_append(reply, "uu", subflows, addAddrAccepted), "write the limits");
+    });
+}
+
+int PathManagerAdaptor::onSubscribe(sd_bus_message* call, void* self, sd_bus_error* error)
+{
+    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    auto& monitor = static_cast<Adaptor*>(self)->parts_->monitor;
+    return msg::answerNow(call, error, "Subscribe", [&](sd_bus_message*) { monitor.subscribe(senderOf(call)); });
+}
+
+int PathManagerAdaptor::onUnsubscribe(sd_bus_message* call, void* self, sd_bus_error* error)
+{
+    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    auto& monitor = static_cast<Adaptor*>(self)->parts_->monitor;
+    return msg::answerNow(call, error, "Unsubscribe", [&](sd_bus_message*) { monitor.unsubscribe(senderOf(call)); });
+}
+
+int PathManagerAdaptor::onSubscribeBatched(sd_bus_message* call, void* self, sd_bus_error* error)
+{
+    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    auto& monitor = static_cast<Adaptor*>(self)->parts_->monitor;
+    return msg::answerNow(call, error, "SubscribeBatched", [&](sd_bus_message*) {
+        monitor.subscribeBatched(senderOf(call), parseBatchOptions(msg::readOptions(call)));
+    });
+}
+
+int PathManagerAdaptor::onManageInterface(sd_bus_message* call, void* self, sd_bus_error* error)
+{
+    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    return msg::guarded(error, "ManageInterface", [&] {
+        std::string interface = msg::readString(call);
+        std::vector<std::string> flags = msg::readStrings(call);
+        OptionMap options = msg::readOptions(call);
+        auto& p = *static_cast<Adaptor*>(self)->parts_;
+        p.gate.run(Action::Modify, "ManageInterface", call,
+                   [&interfaces = p.interfaces, interface = std::move(interface), flags = std::move(flags),
+                    options = std::move(options)](sd_bus_message*) { interfaces.manage(interface, flags, options); });
+        return 1;
+    });
+}
+
+int PathManagerAdaptor::onReleaseInterface(sd_bus_message* call, void* self, sd_bus_error* error)
+{
+    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    return msg::guarded(error, "ReleaseInterface", [&] {
+        std::string interface = msg::readString(call);
+        auto& p = *static_cast<Adaptor*>(self)->parts_;
+        p.gate.run(Action::Modify, "ReleaseInterface", call,
+                   [&interfaces = p.interfaces, interface = std::move(interface)](sd_bus_message*) {
+                       interfaces.release(interface);
+                   });
+        return 1;
     });
 }
 
 // The same authorization as ReleaseInterface: it releases interfaces too.
-void PathManagerAdaptor::ReleaseOwner(sdbus::Result<std::vector<std::string>>&& result, std::string owner)
+int PathManagerAdaptor::onReleaseOwner(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    atBoundary("ReleaseOwner", [&] {
-        gate_.run(Action::Modify, "ReleaseOwner", std::move(result),
-                  [this, owner = std::move(owner)] { return interfaces_.releaseOwner(owner); });
+    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    return msg::guarded(error, "ReleaseOwner", [&] {
+        std::string owner = msg::readString(call);
+        auto& p = *static_cast<Adaptor*>(self)->parts_;
+        p.gate.run(Action::Modify, "ReleaseOwner", call,
+                   [&interfaces = p.interfaces, owner = std::move(owner)](sd_bus_message* reply) {
+                       msg::appendStrings(reply, interfaces.releaseOwner(owner));
+                   });
+        return 1;
     });
 }
 
-std::vector<ManagedInterfaceStruct> PathManagerAdaptor::ListManagedInterfaces()
+int PathManagerAdaptor::onListManagedInterfaces(sd_bus_message* call, void* self, sd_bus_error* error)
 {
-    return atBoundary("ListManagedInterfaces", [&] { return interfaces_.list(); });
+    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    auto& interfaces = static_cast<Adaptor*>(self)->parts_->interfaces;
+    return msg::answerNow(call, error, "ListManagedInterfaces", [&](sd_bus_message* reply) {
+        const auto managed = interfaces.list();
+        msg::check(sd_bus_message_open_container(reply, SD_BUS_TYPE_ARRAY, "(sasa{sv})"), "write the interfaces");
+        for (const auto& m : managed) {
+            msg::check(sd_bus_message_open_container(reply, SD_BUS_TYPE_STRUCT, "sasa{sv}"), "write an interface");
+            msg::check(sd_bus_message_append_basic(reply, SD_BUS_TYPE_STRING, m.interface.c_str()),
+                       "write an interface");
+            msg::appendStrings(reply, m.flags);
+            msg::appendOptions(reply, m.options);
+            msg::check(sd_bus_message_close_container(reply), "write an interface");
+        }
+        msg::check(sd_bus_message_close_container(reply), "write the interfaces");
+    });
 }
 
-std::string PathManagerAdaptor::sender() const
+int PathManagerAdaptor::getProperty(sd_bus*, const char*, const char*, const char* property, sd_bus_message* reply,
+                                    void* self, sd_bus_error* error)
 {
-    const sdbus::Message* call = object_.getCurrentlyProcessedMessage();
-    return call != nullptr ? call->getSender() : std::string();
+    const auto& adaptor = *static_cast<Adaptor*>(self);
+    if (std::strcmp(property, "Version") == 0) {
+        return msg::guarded(error, property, [&] {
+            return sd_bus_message_append_basic(reply, SD_BUS_TYPE_STRING, PathManagerService::version().c_str());
+        });
+    }
+    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    return msg::guarded(error, property, [&] {
+        PathManagerService& service = adaptor.parts_->service;
+        if (std::strcmp(property, "SubflowsLimit") == 0) {
+            const std::uint32_t v = service.subflowsLimit();
+            return sd_bus_message_append_basic(reply, SD_BUS_TYPE_UINT32, &v);
+        }
+        if (std::strcmp(property, "AddAddrAcceptedLimit") == 0) {
+            const std::uint32_t v = service.addAddrAcceptedLimit();
+            return sd_bus_message_append_basic(reply, SD_BUS_TYPE_UINT32, &v);
+        }
+        const int v = service.enabled() ? 1 : 0;
+        return sd_bus_message_append_basic(reply, SD_BUS_TYPE_BOOLEAN, &v);
+    });
 }
 
-void PathManagerAdaptor::unguardedWrite(const char* property)
+// Only reached without MPTCP (NotSupported) or if a write bypassed the
+// gate, which answers every write of these properties itself.
+int PathManagerAdaptor::setProperty(sd_bus*, const char*, const char*, const char* property, sd_bus_message*,
+                                    void* self, sd_bus_error* error)
 {
-    throw sdbus::Error(
-        kFailed, std::string(property) + ": internal error: this write bypassed the authorization gate and is refused");
+    MPTCP_REFUSE_WITHOUT_MPTCP(self, error);
+    const std::string message =
+        std::string(property) + ": internal error: this write bypassed the authorization gate and is refused";
+    const int r = sd_bus_error_set(error, kFailed, message.c_str());
+    return r < 0 ? r : -EPERM;
 }
 
-uint32_t PathManagerAdaptor::SubflowsLimit()
+#undef MPTCP_REFUSE_WITHOUT_MPTCP
+
+void appendEndpoint(sd_bus_message* m, const Endpoint& ep, const std::string& interface)
 {
-    return atBoundary("SubflowsLimit", [&] { return service_.subflowsLimit(); });
+    msg::check(sd_bus_message_open_container(m, SD_BUS_TYPE_STRUCT, "usqsas"), "write an endpoint");
+    const std::uint32_t id = ep.id;
+    msg::check(sd_bus_message_append_basic(m, SD_BUS_TYPE_UINT32, &id), "write an endpoint");
+    msg::check(sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, ep.address.toString().c_str()), "write an endpoint");
+    msg::check(sd_bus_message_append_basic(m, SD_BUS_TYPE_UINT16, &ep.port), "write an endpoint");
+    msg::check(sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, interface.c_str()), "write an endpoint");
+    msg::check(sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "s"), "write an endpoint");
+    forEachFlagName(
+        ep.flags,
+        [](const char* name, void* reply) {
+            msg::check(sd_bus_message_append_basic(static_cast<sd_bus_message*>(reply), SD_BUS_TYPE_STRING, name),
+                       "write an endpoint");
+        },
+        m);
+    msg::check(sd_bus_message_close_container(m), "write an endpoint");
+    msg::check(sd_bus_message_close_container(m), "write an endpoint");
 }
 
-void PathManagerAdaptor::SubflowsLimit(const uint32_t&)
+void appendEndpoint(sd_bus_message* m, const EndpointStruct& e)
 {
-    unguardedWrite("SubflowsLimit");
-}
-
-uint32_t PathManagerAdaptor::AddAddrAcceptedLimit()
-{
-    return atBoundary("AddAddrAcceptedLimit", [&] { return service_.addAddrAcceptedLimit(); });
-}
-
-void PathManagerAdaptor::AddAddrAcceptedLimit(const uint32_t&)
-{
-    unguardedWrite("AddAddrAcceptedLimit");
-}
-
-bool PathManagerAdaptor::Enabled()
-{
-    return atBoundary("Enabled", [&] { return service_.enabled(); });
-}
-
-void PathManagerAdaptor::Enabled(const bool&)
-{
-    unguardedWrite("Enabled");
-}
-
-std::string PathManagerAdaptor::Version()
-{
-    return PathManagerService::version();
+    msg::check(sd_bus_message_open_container(m, SD_BUS_TYPE_STRUCT, "usqsas"), "write an endpoint");
+    const std::uint32_t id = std::get<0>(e);
+    const std::uint16_t port = std::get<2>(e);
+    msg::check(sd_bus_message_append_basic(m, SD_BUS_TYPE_UINT32, &id), "write an endpoint");
+    msg::check(sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, std::get<1>(e).c_str()), "write an endpoint");
+    msg::check(sd_bus_message_append_basic(m, SD_BUS_TYPE_UINT16, &port), "write an endpoint");
+    msg::check(sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, std::get<3>(e).c_str()), "write an endpoint");
+    msg::appendStrings(m, std::get<4>(e));
+    msg::check(sd_bus_message_close_container(m), "write an endpoint");
 }
 
 // A signal that cannot be queued must not turn a change the kernel already
@@ -186,15 +400,14 @@ std::string PathManagerAdaptor::Version()
 // the log instead.
 void BusNotifier::endpointsChanged()
 {
-    try {
-        object_.emitSignal("EndpointsChanged").onInterface(org::mptcp::PathManager_adaptor::INTERFACE_NAME);
-    } catch (const sdbus::Error& e) {
+    const int r = sd_bus_emit_signal(bus_, kObjectPath, kPathManagerInterface, "EndpointsChanged", nullptr);
+    if (r < 0) {
         journal::logLine(journal::Priority::Warning, "mptcp-pathmanagerd",
-                         std::string("cannot emit EndpointsChanged: ") + e.what());
+                         std::string("cannot emit EndpointsChanged: ") + std::strerror(-r));
     }
 }
 
-// The XML marks the writable properties EmitsChangedSignal "false": the
+// The writable properties are marked EmitsChangedSignal "false": the
 // kernel announces no change, so a change made with ip or sysctl emits
 // nothing, and a signal is not guaranteed. sd-bus then refuses to emit
 // PropertiesChanged for them (EDOM), yet every change made through the
@@ -202,24 +415,29 @@ void BusNotifier::endpointsChanged()
 void BusNotifier::propertiesChanged(const std::vector<std::string>& names)
 {
     try {
-        std::map<std::string, sdbus::Variant> changed;
+        sd_bus_message* raw = nullptr;
+        msg::check(
+            sd_bus_message_new_signal(bus_, &raw, kObjectPath, "org.freedesktop.DBus.Properties", "PropertiesChanged"),
+            "create PropertiesChanged");
+        const MessageRef signal = MessageRef::adopt(raw);
+        sd_bus_message* m = signal.get();
+        msg::check(sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, kPathManagerInterface), "write it");
         std::vector<std::string> invalidated;
+        msg::check(sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "{sv}"), "write it");
         for (const auto& name : names) {
-            if (values_ == nullptr) {
-                invalidated.push_back(name);
-            } else if (name == "SubflowsLimit") {
-                changed.emplace(name, sdbus::Variant(values_->subflowsLimit()));
-            } else if (name == "AddAddrAcceptedLimit") {
-                changed.emplace(name, sdbus::Variant(values_->addAddrAcceptedLimit()));
-            } else if (name == "Enabled") {
-                changed.emplace(name, sdbus::Variant(values_->enabled()));
+            if (values_ != nullptr && (name == "SubflowsLimit" || name == "AddAddrAcceptedLimit")) {
+                const std::uint32_t v =
+                    name == "SubflowsLimit" ? values_->subflowsLimit() : values_->addAddrAcceptedLimit();
+                msg::check(sd_bus_message_append(m, "{sv}", name.c_str(), "u", v), "write it");
+            } else if (values_ != nullptr && name == "Enabled") {
+                msg::check(sd_bus_message_append(m, "{sv}", name.c_str(), "b", values_->enabled() ? 1 : 0), "write it");
             } else {
                 invalidated.push_back(name);
             }
         }
-        auto signal = object_.createSignal("org.freedesktop.DBus.Properties", "PropertiesChanged");
-        signal << std::string(org::mptcp::PathManager_adaptor::INTERFACE_NAME) << changed << invalidated;
-        object_.emitSignal(signal);
+        msg::check(sd_bus_message_close_container(m), "write it");
+        msg::appendStrings(m, invalidated);
+        msg::check(sd_bus_send(bus_, m, nullptr), "send PropertiesChanged");
     } catch (const std::exception& e) {
         journal::logLine(journal::Priority::Warning, "mptcp-pathmanagerd",
                          std::string("cannot emit PropertiesChanged: ") + e.what());

@@ -1,74 +1,88 @@
-// The sd-bus side of the service: the adaptor generated from
-// org.mptcp.PathManager.xml, every method forwarded to PathManagerService
-// through atBoundary() so that nothing but an sdbus::Error ever leaves.
-// Changes go through the authorization gate (asynchronous methods; the
-// property writes are answered by the gate itself).
+// The sd-bus side of org.mptcp.PathManager: one sd-bus vtable on the
+// service's object, each method read straight from the call and answered
+// straight into the reply (no generated glue: sd-bus checks the signatures,
+// and introspection comes from the vtable, held to
+// org.mptcp.PathManager.xml by a test). Changes go through the
+// authorization gate (the property writes are answered by the gate
+// itself); reads are answered at once.
 #pragma once
 
 #include "authorization_gate.hpp"
 #include "path_manager_service.hpp"
-#include "pathmanager_adaptor.h"
 #include "service_ports.hpp"
 
-#include <sdbus-c++/sdbus-c++.h>
+#include <systemd/sd-bus.h>
+
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace mptcp::dbus {
 
 inline constexpr const char* kBusName = "org.mptcp.PathManager";
 inline constexpr const char* kObjectPath = "/org/mptcp/PathManager";
+inline constexpr const char* kPathManagerInterface = "org.mptcp.PathManager";
 
-class PathManagerAdaptor final : public org::mptcp::PathManager_adaptor {
+class PathManagerAdaptor {
 public:
-    // Registers the writable properties with the gate.
-    PathManagerAdaptor(sdbus::IObject& object, PathManagerService& service, MonitorControl& monitor,
-                       InterfaceManager& interfaces, AuthorizationGate& gate);
+    struct Parts {
+        PathManagerService& service;
+        MonitorControl& monitor;
+        InterfaceManager& interfaces;
+        AuthorizationGate& gate;
+    };
+
+    // Serves the interface on kObjectPath; registers the writable
+    // properties with the gate. Throws std::runtime_error.
+    PathManagerAdaptor(sd_bus* bus, Parts parts);
+    // A kernel without MPTCP: every member but Version answers
+    // org.mptcp.PathManager.Error.NotSupported with `why`.
+    PathManagerAdaptor(sd_bus* bus, std::string why);
+    ~PathManagerAdaptor();
+    PathManagerAdaptor(const PathManagerAdaptor&) = delete;
+    PathManagerAdaptor& operator=(const PathManagerAdaptor&) = delete;
+
+    // The vtable's handlers (public for the vtable's initializer only).
+    static int onAddEndpoint(sd_bus_message* call, void* self, sd_bus_error* error);
+    static int onDeleteEndpoint(sd_bus_message* call, void* self, sd_bus_error* error);
+    static int onChangeEndpoint(sd_bus_message* call, void* self, sd_bus_error* error);
+    static int onGetEndpoint(sd_bus_message* call, void* self, sd_bus_error* error);
+    static int onListEndpoints(sd_bus_message* call, void* self, sd_bus_error* error);
+    static int onFlushEndpoints(sd_bus_message* call, void* self, sd_bus_error* error);
+    static int onSetLimits(sd_bus_message* call, void* self, sd_bus_error* error);
+    static int onGetLimits(sd_bus_message* call, void* self, sd_bus_error* error);
+    static int onSubscribe(sd_bus_message* call, void* self, sd_bus_error* error);
+    static int onUnsubscribe(sd_bus_message* call, void* self, sd_bus_error* error);
+    static int onSubscribeBatched(sd_bus_message* call, void* self, sd_bus_error* error);
+    static int onManageInterface(sd_bus_message* call, void* self, sd_bus_error* error);
+    static int onReleaseInterface(sd_bus_message* call, void* self, sd_bus_error* error);
+    static int onReleaseOwner(sd_bus_message* call, void* self, sd_bus_error* error);
+    static int onListManagedInterfaces(sd_bus_message* call, void* self, sd_bus_error* error);
+    static int getProperty(sd_bus* bus, const char* path, const char* interface, const char* property,
+                           sd_bus_message* reply, void* self, sd_bus_error* error);
+    static int setProperty(sd_bus* bus, const char* path, const char* interface, const char* property,
+                           sd_bus_message* value, void* self, sd_bus_error* error);
 
 private:
-    void AddEndpoint(sdbus::Result<uint32_t>&& result, std::string address, uint16_t port, std::string interface,
-                     uint32_t id, std::vector<std::string> flags) override;
-    void DeleteEndpoint(sdbus::Result<>&& result, uint32_t id, std::string address) override;
-    void ChangeEndpoint(sdbus::Result<>&& result, uint32_t id, std::string address, uint16_t port,
-                        std::vector<std::string> changes) override;
-    EndpointStruct GetEndpoint(const uint32_t& id) override;
-    std::vector<EndpointStruct> ListEndpoints() override;
-    void FlushEndpoints(sdbus::Result<>&& result) override;
-    void SetLimits(sdbus::Result<>&& result, uint32_t subflows, uint32_t add_addr_accepted) override;
-    std::tuple<uint32_t, uint32_t> GetLimits() override;
-    void Subscribe() override;
-    void Unsubscribe() override;
-    void SubscribeBatched(const std::map<std::string, sdbus::Variant>& options) override;
-    void ManageInterface(sdbus::Result<>&& result, std::string interface, std::vector<std::string> flags,
-                         std::map<std::string, sdbus::Variant> options) override;
-    void ReleaseInterface(sdbus::Result<>&& result, std::string interface) override;
-    void ReleaseOwner(sdbus::Result<std::vector<std::string>>&& result, std::string owner) override;
-    std::vector<ManagedInterfaceStruct> ListManagedInterfaces() override;
+    void add(sd_bus* bus);
+    // NotSupported without MPTCP; 0 when the parts are there.
+    int refused(sd_bus_error* error) const;
 
-    uint32_t SubflowsLimit() override;
-    void SubflowsLimit(const uint32_t& value) override;
-    uint32_t AddAddrAcceptedLimit() override;
-    void AddAddrAcceptedLimit(const uint32_t& value) override;
-    bool Enabled() override;
-    void Enabled(const bool& value) override;
-    std::string Version() override;
-
-    // The unique name of the caller of the method being processed.
-    std::string sender() const;
-    // The generated setters: never called, the gate answers the writes.
-    [[noreturn]] static void unguardedWrite(const char* property);
-
-    sdbus::IObject& object_;
-    PathManagerService& service_;
-    MonitorControl& monitor_;
-    InterfaceManager& interfaces_;
-    AuthorizationGate& gate_;
+    std::optional<Parts> parts_;
+    std::string why_;
+    sd_bus_slot* slot_ = nullptr;
 };
+
+// (usqsas), as GetEndpoint, ListEndpoints and ListLocalAddresses answer it.
+void appendEndpoint(sd_bus_message* m, const EndpointStruct& endpoint);
+void appendEndpoint(sd_bus_message* m, const Endpoint& endpoint, const std::string& interface);
 
 // Notifier over the object's signals. They go out at once, before the
 // reply of the method that caused them: a caller that has its reply has
 // its signals too.
 class BusNotifier final : public Notifier {
 public:
-    explicit BusNotifier(sdbus::IObject& object) : object_(object) {}
+    explicit BusNotifier(sd_bus* bus) : bus_(bus) {}
     void endpointsChanged() override;
     void propertiesChanged(const std::vector<std::string>& names) override;
     // Where PropertiesChanged takes the new values from; without it the
@@ -76,7 +90,7 @@ public:
     void readValuesFrom(PathManagerService& service) { values_ = &service; }
 
 private:
-    sdbus::IObject& object_;
+    sd_bus* bus_;
     PathManagerService* values_ = nullptr;
 };
 

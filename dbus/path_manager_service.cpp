@@ -45,22 +45,22 @@ EndpointStruct PathManagerService::getEndpoint(std::uint32_t id)
     return toStruct(ep, pm_.interfaceLabel(ep.ifindex));
 }
 
+const std::string& PathManagerService::labelOf(std::int32_t ifindex,
+                                               std::vector<std::pair<std::int32_t, std::string>>& labels)
+{
+    auto it = std::find_if(labels.begin(), labels.end(), [&](const auto& l) { return l.first == ifindex; });
+    if (it == labels.end()) {
+        labels.emplace_back(ifindex, pm_.interfaceLabel(ifindex));
+        it = std::prev(labels.end());
+    }
+    return it->second;
+}
+
 std::vector<EndpointStruct> PathManagerService::listEndpoints()
 {
-    const auto endpoints = pm_.listEndpoints();
     std::vector<EndpointStruct> out;
-    out.reserve(endpoints.size());
-    // Endpoints usually share a few devices: look each index up once per
-    // call, not once per endpoint.
-    std::vector<std::pair<std::int32_t, std::string>> labels;
-    for (const Endpoint& ep : endpoints) {
-        auto it = std::find_if(labels.begin(), labels.end(), [&](const auto& l) { return l.first == ep.ifindex; });
-        if (it == labels.end()) {
-            labels.emplace_back(ep.ifindex, pm_.interfaceLabel(ep.ifindex));
-            it = std::prev(labels.end());
-        }
-        out.push_back(toStruct(ep, it->second));
-    }
+    visitEndpoints(
+        [&out](const Endpoint& ep, const std::string& interface) { out.push_back(toStruct(ep, interface)); });
     return out;
 }
 

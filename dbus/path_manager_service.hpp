@@ -37,6 +37,11 @@ public:
                         const std::vector<std::string>& changes);
     EndpointStruct getEndpoint(std::uint32_t id);
     std::vector<EndpointStruct> listEndpoints();
+    // The same table, each endpoint with its interface's name, without
+    // building strings and vectors for it (the adaptor writes them straight
+    // into the reply). Throws PmError like listEndpoints().
+    template <typename Visit>
+    void visitEndpoints(Visit&& visit);
     void flushEndpoints();
     void setLimits(std::uint32_t subflows, std::uint32_t addAddrAccepted);
     std::tuple<std::uint32_t, std::uint32_t> getLimits();
@@ -54,6 +59,10 @@ private:
     void changeLimits(std::optional<std::uint32_t> subflows, std::optional<std::uint32_t> addAddrAccepted);
     static EndpointStruct toStruct(const Endpoint& ep, const std::string& interface);
 
+    // An interface's name for ListEndpoints: each index looked up once per
+    // call (endpoints usually share a few devices).
+    const std::string& labelOf(std::int32_t ifindex, std::vector<std::pair<std::int32_t, std::string>>& labels);
+
     PathManager& pm_;
     // While PropertiesChanged for a limit is being emitted: the limits just
     // written. The signal reads the properties' values back (the bus code
@@ -62,5 +71,15 @@ private:
     MptcpEnabledSetting& enabled_;
     Notifier& notifier_;
 };
+
+template <typename Visit>
+void PathManagerService::visitEndpoints(Visit&& visit)
+{
+    const auto endpoints = pm_.listEndpoints();
+    std::vector<std::pair<std::int32_t, std::string>> labels;
+    for (const Endpoint& ep : endpoints) {
+        visit(ep, labelOf(ep.ifindex, labels));
+    }
+}
 
 }  // namespace mptcp::dbus

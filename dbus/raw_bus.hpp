@@ -4,11 +4,12 @@
 // takes a raw sd_bus_message_handler_t: the reply then arrives as an
 // sd_bus_message*, and sd_bus_message_get_bus() of it is the connection's
 // sd_bus (referenced here with sd_bus_ref, so it outlives our use of it).
-// With it the daemon uses what sd-bus supports and sdbus-c++ 1.2 does not
-// expose: sd_bus_get_current_message() (a call's sender and its
-// ALLOW_INTERACTIVE_AUTHORIZATION flag inside a handler) and
-// sd_bus_add_object() (answering org.freedesktop.DBus.Properties.Set
-// later, see authorization_gate.hpp).
+// With it the daemon serves its interfaces as sd-bus vtables
+// (sd_bus_add_object_vtable), reads a call's sender and its
+// ALLOW_INTERACTIVE_AUTHORIZATION flag, and answers
+// org.freedesktop.DBus.Properties.Set later with sd_bus_add_object() (see
+// authorization_gate.hpp): what sd-bus supports and sdbus-c++ 1.2 does not
+// expose.
 #pragma once
 
 #include <sdbus-c++/IConnection.h>

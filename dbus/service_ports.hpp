@@ -4,7 +4,7 @@
 
 #include "batch_options.hpp"
 
-#include <sdbus-c++/Types.h>
+#include "option_value.hpp"
 
 #include <map>
 #include <string>
@@ -32,13 +32,17 @@ public:
 
 // Managed interfaces: ManageInterface / ReleaseInterface /
 // ListManagedInterfaces.
-using ManagedInterfaceStruct =
-    sdbus::Struct<std::string, std::vector<std::string>, std::map<std::string, sdbus::Variant>>;
+// (interface, flags, options) as the contract's (sasa{sv}).
+struct ManagedInterfaceStruct {
+    std::string interface;
+    std::vector<std::string> flags;
+    OptionMap options;
+};
 class InterfaceManager {
 public:
     virtual ~InterfaceManager() = default;
     virtual void manage(const std::string& interface, const std::vector<std::string>& flags,
-                        const std::map<std::string, sdbus::Variant>& options) = 0;
+                        const OptionMap& options) = 0;
     virtual void release(const std::string& interface) = 0;
     // The names of the interfaces released, possibly none.
     virtual std::vector<std::string> releaseOwner(const std::string& owner) = 0;

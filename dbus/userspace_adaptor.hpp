@@ -1,44 +1,58 @@
-// The sd-bus side of org.mptcp.PathManager.Userspace: the adaptor generated
-// from org.mptcp.PathManager.Userspace.xml, on the service's one object.
-// Every changing method goes through the authorization gate (polkit's
-// org.mptcp.PathManager.control-connections, asked without waiting), and
-// writes of PathManager are answered by the gate (….modify); reads go
-// straight to UserspaceService through atBoundary().
+// The sd-bus side of org.mptcp.PathManager.Userspace: an sd-bus vtable on
+// the service's one object (held to org.mptcp.PathManager.Userspace.xml by
+// a test). Every changing method goes through the authorization gate
+// (polkit's org.mptcp.PathManager.control-connections, asked without
+// waiting), and writes of PathManager are answered by the gate (….modify);
+// reads go straight to UserspaceService.
 #pragma once
 
 #include "authorization_gate.hpp"
-#include "userspace_adaptor.h"
 #include "userspace_service.hpp"
 
-#include <sdbus-c++/sdbus-c++.h>
+#include <systemd/sd-bus.h>
+
+#include <string>
 
 namespace mptcp::dbus {
 
-class UserspaceAdaptor final : public org::mptcp::PathManager::Userspace_adaptor {
+inline constexpr const char* kUserspaceInterface = "org.mptcp.PathManager.Userspace";
+
+class UserspaceAdaptor {
 public:
-    UserspaceAdaptor(sdbus::IObject& object, UserspaceService& service, AuthorizationGate& gate);
+    // Throws std::runtime_error.
+    UserspaceAdaptor(sd_bus* bus, UserspaceService& service, AuthorizationGate& gate);
+    // A kernel without MPTCP: NotSupported for every member, with `why`.
+    UserspaceAdaptor(sd_bus* bus, std::string why);
+    ~UserspaceAdaptor();
+    UserspaceAdaptor(const UserspaceAdaptor&) = delete;
+    UserspaceAdaptor& operator=(const UserspaceAdaptor&) = delete;
 
     // PropertiesChanged for PathManager (broadcast, like the main
     // interface's). A failure to queue it is only logged.
     void pathManagerChanged();
 
-private:
-    void Announce(sdbus::Result<>&& result, uint32_t token, uint8_t id, std::string address, uint16_t port,
-                  std::string interface) override;
-    void Remove(sdbus::Result<>&& result, uint32_t token, uint8_t id) override;
-    void CreateSubflow(sdbus::Result<uint8_t>&& result, uint32_t token, uint8_t local_id, std::string local_address,
-                       std::string interface, std::string remote_address, uint16_t remote_port, bool backup) override;
-    void DestroySubflow(sdbus::Result<>&& result, uint32_t token, std::string local_address, uint16_t local_port,
-                        std::string remote_address, uint16_t remote_port) override;
-    void SetSubflowBackup(sdbus::Result<>&& result, uint32_t token, std::string local_address, uint16_t local_port,
-                          std::string remote_address, uint16_t remote_port, bool backup) override;
-    std::vector<EndpointStruct> ListLocalAddresses(const uint32_t& token) override;
-    std::string PathManager() override;
-    void PathManager(const std::string& value) override;
+    // The vtable's handlers (public for the vtable's initializer only).
+    static int onAnnounce(sd_bus_message* call, void* self, sd_bus_error* error);
+    static int onRemove(sd_bus_message* call, void* self, sd_bus_error* error);
+    static int onCreateSubflow(sd_bus_message* call, void* self, sd_bus_error* error);
+    static int onDestroySubflow(sd_bus_message* call, void* self, sd_bus_error* error);
+    static int onSetSubflowBackup(sd_bus_message* call, void* self, sd_bus_error* error);
+    static int onListLocalAddresses(sd_bus_message* call, void* self, sd_bus_error* error);
+    static int getPathManager(sd_bus* bus, const char* path, const char* interface, const char* property,
+                              sd_bus_message* reply, void* self, sd_bus_error* error);
+    static int setPathManager(sd_bus* bus, const char* path, const char* interface, const char* property,
+                              sd_bus_message* value, void* self, sd_bus_error* error);
 
-    sdbus::IObject& object_;
-    UserspaceService& service_;
-    AuthorizationGate& gate_;
+private:
+    void add();
+    // NotSupported without MPTCP; 0 otherwise.
+    int refused(sd_bus_error* error) const;
+
+    sd_bus* bus_;
+    UserspaceService* service_ = nullptr;
+    AuthorizationGate* gate_ = nullptr;
+    std::string why_;
+    sd_bus_slot* slot_ = nullptr;
 };
 
 }  // namespace mptcp::dbus

@@ -31,7 +31,7 @@ public:
     MOCK_METHOD(void, propertiesChanged, (const std::vector<std::string>& names), (override));
 };
 
-using Options = std::map<std::string, sdbus::Variant>;
+using Options = OptionMap;
 using Strings = std::vector<std::string>;
 
 class ManagedInterfacesTest : public ::testing::Test {
@@ -105,35 +105,35 @@ TEST_F(ManagedInterfacesTest, ListShowsWhatWasAskedAndRoundTrips)
     EXPECT_CALL(notifier_, endpointsChanged());
     interfaces_->manage(
         "eth0", {"backup", "subflow"},
-        {{"families", sdbus::Variant(Strings{"ipv6"})}, {"owner", sdbus::Variant(std::string("6b1a7e8c-uuid"))}});
+        {{"families", OptionValue(Strings{"ipv6"})}, {"owner", OptionValue(std::string("6b1a7e8c-uuid"))}});
     const auto listed = interfaces_->list();
     ASSERT_EQ(listed.size(), 1u);
-    EXPECT_EQ(listed[0].get<0>(), "eth0");
-    EXPECT_EQ(listed[0].get<1>(), (Strings{"subflow", "backup"}));
-    const Options& options = listed[0].get<2>();
+    EXPECT_EQ(listed[0].interface, "eth0");
+    EXPECT_EQ(listed[0].flags, (Strings{"subflow", "backup"}));
+    const Options& options = listed[0].options;
     EXPECT_EQ(options.at("families").get<Strings>(), Strings{"ipv6"});
     EXPECT_EQ(options.at("unique-local").get<bool>(), false);
     EXPECT_EQ(options.at("owner").get<std::string>(), "6b1a7e8c-uuid");
     EXPECT_EQ(options.count("port"), 0u);
 
     // What List shows, given back, is the same setting: nothing to change.
-    interfaces_->manage(listed[0].get<0>(), listed[0].get<1>(), options);
-    EXPECT_EQ(interfaces_->list()[0].get<2>().size(), options.size());
+    interfaces_->manage(listed[0].interface, listed[0].flags, options);
+    EXPECT_EQ(interfaces_->list()[0].options.size(), options.size());
 }
 
 TEST_F(ManagedInterfacesTest, SourceAndTransientAreEchoedByList)
 {
     EXPECT_CALL(notifier_, endpointsChanged());
     interfaces_->manage("eth0", {"subflow"},
-                        {{"owner", sdbus::Variant(std::string("u-1"))},
-                         {"source", sdbus::Variant(std::string("user data of connection \"office\""))},
-                         {"transient", sdbus::Variant(true)}});
+                        {{"owner", OptionValue(std::string("u-1"))},
+                         {"source", OptionValue(std::string("user data of connection \"office\""))},
+                         {"transient", OptionValue(true)}});
     const auto listed = interfaces_->list();
     ASSERT_EQ(listed.size(), 1u);
-    const Options& options = listed[0].get<2>();
+    const Options& options = listed[0].options;
     EXPECT_EQ(options.at("source").get<std::string>(), "user data of connection \"office\"");
     EXPECT_EQ(options.at("transient").get<bool>(), true);
-    interfaces_->manage("eth0", listed[0].get<1>(), options);  // round trip: the same settings, no signal
+    interfaces_->manage("eth0", listed[0].flags, options);  // round trip: the same settings, no signal
 }
 
 TEST_F(ManagedInterfacesTest, ReleaseOwnerReturnsTheReleasedNames)
@@ -142,8 +142,8 @@ TEST_F(ManagedInterfacesTest, ReleaseOwnerReturnsTheReleasedNames)
     route_.addAddress(3, "198.51.100.1/24");
     EXPECT_CALL(notifier_, endpointsChanged()).Times(3);
     EXPECT_CALL(notifier_, propertiesChanged(ElementsAre("SubflowsLimit")));  // a third endpoint
-    interfaces_->manage("eth0", {"subflow"}, {{"owner", sdbus::Variant(std::string("u-1"))}});
-    interfaces_->manage("ppp0", {"subflow"}, {{"owner", sdbus::Variant(std::string("u-1"))}});
+    interfaces_->manage("eth0", {"subflow"}, {{"owner", OptionValue(std::string("u-1"))}});
+    interfaces_->manage("ppp0", {"subflow"}, {{"owner", OptionValue(std::string("u-1"))}});
     EXPECT_THAT(interfaces_->releaseOwner("u-1"), ElementsAre("eth0", "ppp0"));
     EXPECT_THAT(interfaces_->releaseOwner("u-1"), IsEmpty());
     EXPECT_THAT(kernel_.table(), IsEmpty());
@@ -165,9 +165,9 @@ TEST_F(ManagedInterfacesTest, DeclaredInterfacesAreListedWithOwnerConfig)
     EXPECT_EQ(kernel_.table().size(), 1u);
     const auto listed = interfaces_->list();
     ASSERT_EQ(listed.size(), 1u);
-    EXPECT_EQ(listed[0].get<0>(), "eth*");
-    EXPECT_EQ(listed[0].get<2>().at("owner").get<std::string>(), "config");
-    EXPECT_EQ(listed[0].get<2>().at("source").get<std::string>(), conf + ":1 [interface:eth*]");
+    EXPECT_EQ(listed[0].interface, "eth*");
+    EXPECT_EQ(listed[0].options.at("owner").get<std::string>(), "config");
+    EXPECT_EQ(listed[0].options.at("source").get<std::string>(), conf + ":1 [interface:eth*]");
     try {
         interfaces_->manage("eth0", {"backup"}, {});
         ADD_FAILURE() << "a declared interface was managed by a call";
@@ -179,20 +179,19 @@ TEST_F(ManagedInterfacesTest, DeclaredInterfacesAreListedWithOwnerConfig)
 
 TEST_F(ManagedInterfacesTest, BadArgumentsAreRefusedByNameAndChangeNothing)
 {
-    expectRefused("eth0", {"subflow"}, {{"colour", sdbus::Variant(std::string("red"))}}, "unknown option \"colour\"");
-    expectRefused("eth0", {"subflow"}, {{"unique-local", sdbus::Variant(std::string("yes"))}},
+    expectRefused("eth0", {"subflow"}, {{"colour", OptionValue(std::string("red"))}}, "unknown option \"colour\"");
+    expectRefused("eth0", {"subflow"}, {{"unique-local", OptionValue(std::string("yes"))}},
                   "option \"unique-local\" must be of type b, not \"s\"");
-    expectRefused("eth0", {"subflow"}, {{"port", sdbus::Variant(std::uint32_t{80})}}, "must be of type q");
-    expectRefused("eth0", {"subflow"}, {{"families", sdbus::Variant(Strings{"ipv5"})}}, "unknown family \"ipv5\"");
-    expectRefused("eth0", {"subflow"}, {{"families", sdbus::Variant(Strings{})}}, "at least one");
-    expectRefused("eth0", {"subflow"}, {{"port", sdbus::Variant(std::uint16_t{8080})}}, "port needs the signal");
-    expectRefused("eth0", {"signal", "subflow"}, {{"port", sdbus::Variant(std::uint16_t{8080})}},
-                  "port needs the signal");
-    expectRefused("eth0", {"subflow"}, {{"owner", sdbus::Variant(std::string("a\nb"))}}, "control characters");
-    expectRefused("eth0", {"subflow"}, {{"owner", sdbus::Variant(std::string(300, 'x'))}}, "longer than 255");
-    expectRefused("eth0", {"subflow"}, {{"source", sdbus::Variant(std::string("a\tb"))}}, "\"source\" contains");
-    expectRefused("eth0", {"subflow"}, {{"transient", sdbus::Variant(std::string("yes"))}}, "must be of type b");
-    expectRefused("eth0", {"subflow"}, {{"owner", sdbus::Variant(std::string("config"))}}, "reserved");
+    expectRefused("eth0", {"subflow"}, {{"port", OptionValue(std::uint32_t{80})}}, "must be of type q");
+    expectRefused("eth0", {"subflow"}, {{"families", OptionValue(Strings{"ipv5"})}}, "unknown family \"ipv5\"");
+    expectRefused("eth0", {"subflow"}, {{"families", OptionValue(Strings{})}}, "at least one");
+    expectRefused("eth0", {"subflow"}, {{"port", OptionValue(std::uint16_t{8080})}}, "port needs the signal");
+    expectRefused("eth0", {"signal", "subflow"}, {{"port", OptionValue(std::uint16_t{8080})}}, "port needs the signal");
+    expectRefused("eth0", {"subflow"}, {{"owner", OptionValue(std::string("a\nb"))}}, "control characters");
+    expectRefused("eth0", {"subflow"}, {{"owner", OptionValue(std::string(300, 'x'))}}, "longer than 255");
+    expectRefused("eth0", {"subflow"}, {{"source", OptionValue(std::string("a\tb"))}}, "\"source\" contains");
+    expectRefused("eth0", {"subflow"}, {{"transient", OptionValue(std::string("yes"))}}, "must be of type b");
+    expectRefused("eth0", {"subflow"}, {{"owner", OptionValue(std::string("config"))}}, "reserved");
     expectRefused("eth0", {"implicit"}, {}, "implicit");
     expectRefused("eth0", {"sideways"}, {}, "unknown flag \"sideways\"");
     expectRefused("eth0", {"signal", "fullmesh"}, {}, "signal and fullmesh");
@@ -255,7 +254,7 @@ TEST(ManagedOptionsTest, DefaultsAreBothFamiliesWithoutUniqueLocal)
 
 TEST(ManagedOptionsTest, SignalWithAPortIsAccepted)
 {
-    const ManagedSettings s = parseManageArguments({"signal"}, {{"port", sdbus::Variant(std::uint16_t{8080})}});
+    const ManagedSettings s = parseManageArguments({"signal"}, {{"port", OptionValue(std::uint16_t{8080})}});
     EXPECT_EQ(s.port, 8080);
     EXPECT_EQ(toOptions(s).at("port").get<std::uint16_t>(), 8080);
 }

@@ -613,7 +613,7 @@ TEST_F(BatchedMonitorTest, ABatchTheBusRefusedCountsAsLost)
 
 // ------------------------------------------------------- batch options
 
-std::string invalidArgsMessage(const std::map<std::string, sdbus::Variant>& options)
+std::string invalidArgsMessage(const OptionMap& options)
 {
     try {
         parseBatchOptions(options);
@@ -628,21 +628,20 @@ std::string invalidArgsMessage(const std::map<std::string, sdbus::Variant>& opti
 TEST(BatchOptionsTest, DefaultsAndValues)
 {
     EXPECT_EQ(parseBatchOptions({}), (BatchOptions{.maxEvents = 256, .maxDelayMs = 50}));
-    EXPECT_EQ(parseBatchOptions({{"max-events", sdbus::Variant(std::uint32_t{1})},
-                                 {"max-delay-ms", sdbus::Variant(std::uint32_t{0})}}),
+    EXPECT_EQ(parseBatchOptions(
+                  {{"max-events", OptionValue(std::uint32_t{1})}, {"max-delay-ms", OptionValue(std::uint32_t{0})}}),
               (BatchOptions{.maxEvents = 1, .maxDelayMs = 0}));
 }
 
 TEST(BatchOptionsTest, BadOptionsAreInvalidArgsNamingTheOption)
 {
-    EXPECT_THAT(invalidArgsMessage({{"max-events", sdbus::Variant(std::uint32_t{0})}}), HasSubstr("max-events"));
-    EXPECT_THAT(invalidArgsMessage({{"max-events", sdbus::Variant(std::uint32_t{70000})}}), HasSubstr("max-events"));
-    EXPECT_THAT(invalidArgsMessage({{"max-events", sdbus::Variant(std::int32_t{5})}}),
+    EXPECT_THAT(invalidArgsMessage({{"max-events", OptionValue(std::uint32_t{0})}}), HasSubstr("max-events"));
+    EXPECT_THAT(invalidArgsMessage({{"max-events", OptionValue(std::uint32_t{70000})}}), HasSubstr("max-events"));
+    EXPECT_THAT(invalidArgsMessage({{"max-events", OptionValue::ofUnreadType("i")}}),
                 AllOf(HasSubstr("max-events"), HasSubstr("type u")));
-    EXPECT_THAT(invalidArgsMessage({{"max-delay-ms", sdbus::Variant(std::string("50"))}}), HasSubstr("max-delay-ms"));
-    EXPECT_THAT(invalidArgsMessage({{"max-delay-ms", sdbus::Variant(std::uint32_t{60001})}}),
-                HasSubstr("max-delay-ms"));
-    EXPECT_THAT(invalidArgsMessage({{"max-event", sdbus::Variant(std::uint32_t{5})}}),
+    EXPECT_THAT(invalidArgsMessage({{"max-delay-ms", OptionValue(std::string("50"))}}), HasSubstr("max-delay-ms"));
+    EXPECT_THAT(invalidArgsMessage({{"max-delay-ms", OptionValue(std::uint32_t{60001})}}), HasSubstr("max-delay-ms"));
+    EXPECT_THAT(invalidArgsMessage({{"max-event", OptionValue(std::uint32_t{5})}}),
                 AllOf(HasSubstr("unknown option max-event"), HasSubstr("max-events")));
 }
 

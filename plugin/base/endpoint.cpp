@@ -8,7 +8,7 @@ namespace mptcp {
 namespace {
 
 struct NamedFlag {
-    std::string_view name;
+    const char* name;  // NUL-terminated: written into replies as is
     std::uint32_t bit;
 };
 
@@ -20,12 +20,11 @@ constexpr NamedFlag kFlags[] = {
 
 }  // namespace
 
-std::vector<std::string> flagNames(std::uint32_t flags)
+void forEachFlagName(std::uint32_t flags, void (*visit)(const char* name, void* context), void* context)
 {
-    std::vector<std::string> names;
     for (const auto& f : kFlags) {
         if (flags & f.bit) {
-            names.emplace_back(f.name);
+            visit(f.name, context);
             flags &= ~f.bit;
         }
     }
@@ -33,10 +32,18 @@ std::vector<std::string> flagNames(std::uint32_t flags)
         if (flags & bit) {
             char hex[16];
             std::snprintf(hex, sizeof hex, "0x%x", bit);
-            names.emplace_back(hex);
+            visit(hex, context);
             flags &= ~bit;
         }
     }
+}
+
+std::vector<std::string> flagNames(std::uint32_t flags)
+{
+    std::vector<std::string> names;
+    forEachFlagName(
+        flags, [](const char* name, void* out) { static_cast<std::vector<std::string>*>(out)->emplace_back(name); },
+        &names);
     return names;
 }
 

@@ -30,6 +30,9 @@ struct Limits {
 // Flag names in the contract's order: signal, subflow, backup, fullmesh,
 // laminar, implicit; an unknown bit as hex text ("0x40").
 std::vector<std::string> flagNames(std::uint32_t flags);
+// The same names, one by one, without building a vector (for writing them
+// straight into a reply).
+void forEachFlagName(std::uint32_t flags, void (*visit)(const char* name, void* context), void* context);
 
 // The bit of one flag name, or 0 if the name is unknown.
 std::uint32_t flagBit(std::string_view name);

@@ -38,14 +38,16 @@ IpAddress IpAddress::v4(const std::uint8_t (&b)[4])
     return a;
 }
 
-std::string IpAddress::toString() const
+static_assert(IpAddress::kTextSize == INET6_ADDRSTRLEN);
+
+const char* IpAddress::format(char (&out)[kTextSize]) const
 {
-    char buf[INET6_ADDRSTRLEN];
+    out[0] = '\0';
     if (family == AF_INET) {
         // inet_ntop formats IPv4 through sprintf, about 1700 instructions an
         // address; every listed endpoint and every event has one or two.
         // Dotted decimal by hand is the same text for a tenth of that.
-        char* p = buf;
+        char* p = out;
         for (int i = 0; i < 4; ++i) {
             const unsigned v = bytes[static_cast<std::size_t>(i)];
             if (v >= 100) {
@@ -57,15 +59,17 @@ std::string IpAddress::toString() const
             *p++ = static_cast<char>('0' + v % 10);
             *p++ = '.';
         }
-        return std::string(buf, static_cast<std::size_t>(p - buf - 1));
+        p[-1] = '\0';
+    } else if (family == AF_INET6 && inet_ntop(family, bytes.data(), out, kTextSize) == nullptr) {
+        out[0] = '\0';
     }
-    if (family != AF_INET6) {
-        return {};
-    }
-    if (inet_ntop(family, bytes.data(), buf, sizeof buf) == nullptr) {
-        return {};
-    }
-    return buf;
+    return out;
+}
+
+std::string IpAddress::toString() const
+{
+    char buf[kTextSize];
+    return format(buf);
 }
 
 bool IpAddress::isV4Mapped() const

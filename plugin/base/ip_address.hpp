@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,6 +20,11 @@ struct IpAddress {
 
     // inet_ntop's canonical form: "2001:db8::2", "::ffff:10.0.1.3".
     std::string toString() const;
+    // The same text, NUL-terminated, into a buffer of the caller's (no
+    // allocation: a reply with thousands of addresses writes them from
+    // the stack). Returns out; "" when the address has no family.
+    static constexpr std::size_t kTextSize = 46;  // INET6_ADDRSTRLEN
+    const char* format(char (&out)[kTextSize]) const;
 
     bool isV4() const { return family == 2; }
     bool isV4Mapped() const;

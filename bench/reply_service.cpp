@@ -1,0 +1,169 @@
+// mptcp-pm-bench-replier: what a ListConnections-sized reply costs by
+// itself. List(u count) answers an a(ua{sv}) of `count` entries shaped
+// like the daemon's on today's kernel (a token and the 19 keys of a
+// loopback connection, with the same value types and strings of the same
+// length), written with sd-bus's own calls the cheapest way the daemon
+// writes them (connection_info.cpp), and no kernel work. Benchmark
+// figure 8 times it with the same client over the same bus: the time a
+// reply of that size and shape takes to be built, carried by the bus and
+// received, which no implementation of this signature on sd-bus can go
+// below.
+#include <systemd/sd-bus.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+
+namespace {
+
+constexpr const char* kName = "org.mptcp.BenchReplier";
+constexpr const char* kPath = "/org/mptcp/BenchReplier";
+constexpr const char* kInterface = "org.mptcp.BenchReplier";
+
+// ASCII text as the daemon writes it: string space and a memcpy.
+int ascii(sd_bus_message* m, const char* text)
+{
+    const std::size_t size = std::strlen(text);
+    char* space = nullptr;
+    const int r = sd_bus_message_append_string_space(m, size, &space);
+    if (r >= 0) {
+        std::memcpy(space, text, size);
+    }
+    return r;
+}
+
+// One dict entry: the six calls the daemon makes. Returns sd-bus's result.
+int entry(sd_bus_message* m, const char* key, char type, const char* signature, const void* value)
+{
+    int r = sd_bus_message_open_container(m, SD_BUS_TYPE_DICT_ENTRY, "sv");
+    if (r >= 0) {
+        r = ascii(m, key);
+    }
+    if (r >= 0) {
+        r = sd_bus_message_open_container(m, SD_BUS_TYPE_VARIANT, signature);
+    }
+    if (r >= 0) {
+        r = type == SD_BUS_TYPE_STRING ? ascii(m, static_cast<const char*>(value))
+                                       : sd_bus_message_append_basic(m, type, value);
+    }
+    if (r >= 0) {
+        r = sd_bus_message_close_container(m);
+    }
+    if (r >= 0) {
+        r = sd_bus_message_close_container(m);
+    }
+    return r;
+}
+
+int connection(sd_bus_message* m, std::uint32_t i)
+{
+    const std::uint16_t family = 2;
+    const std::uint16_t localPort = static_cast<std::uint16_t>(40000 + i % 20000);
+    const std::uint16_t remotePort = 41000;
+    const std::uint32_t uid = 0;
+    const std::uint32_t subflows = 1;
+    const std::uint32_t zero32 = 0;
+    const std::uint32_t one32 = 1;
+    const int no = 0;
+    const std::uint64_t bytes = 1 + i;
+    const std::uint64_t zero64 = 0;
+    int r = sd_bus_message_open_container(m, SD_BUS_TYPE_STRUCT, "ua{sv}");
+    if (r >= 0) {
+        const std::uint32_t token = 0x10000000u + i;
+        r = sd_bus_message_append_basic(m, SD_BUS_TYPE_UINT32, &token);
+    }
+    if (r >= 0) {
+        r = sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "{sv}");
+    }
+    // The daemon's keys, in its order (dbus/connection_info.cpp).
+    if (r >= 0 && (r = entry(m, "family", 'q', "q", &family)) >= 0 &&
+        (r = entry(m, "local-address", 's', "s", "127.0.0.1")) >= 0 &&
+        (r = entry(m, "local-port", 'q', "q", &localPort)) >= 0 &&
+        (r = entry(m, "remote-address", 's', "s", "127.0.0.1")) >= 0 &&
+        (r = entry(m, "remote-port", 'q', "q", &remotePort)) >= 0 &&
+        (r = entry(m, "state", 's', "s", "established")) >= 0 && (r = entry(m, "uid", 'u', "u", &uid)) >= 0 &&
+        (r = entry(m, "subflows", 'u', "u", &subflows)) >= 0 &&
+        (r = entry(m, "add-addr-signal", 'u', "u", &zero32)) >= 0 &&
+        (r = entry(m, "add-addr-accepted", 'u', "u", &zero32)) >= 0 &&
+        (r = entry(m, "local-addr-used", 'u', "u", &zero32)) >= 0 &&
+        (r = entry(m, "local-addr-max", 'u', "u", &one32)) >= 0 && (r = entry(m, "fallback", 'b', "b", &no)) >= 0 &&
+        (r = entry(m, "checksum", 'b', "b", &no)) >= 0 && (r = entry(m, "bytes-sent", 't', "t", &bytes)) >= 0 &&
+        (r = entry(m, "bytes-received", 't', "t", &bytes)) >= 0 &&
+        (r = entry(m, "bytes-acked", 't', "t", &bytes)) >= 0 &&
+        (r = entry(m, "bytes-retransmitted", 't', "t", &zero64)) >= 0 &&
+        (r = entry(m, "retransmits", 'u', "u", &zero32)) >= 0) {
+        r = sd_bus_message_close_container(m);
+    }
+    if (r >= 0) {
+        r = sd_bus_message_close_container(m);
+    }
+    return r;
+}
+
+int onList(sd_bus_message* call, void*, sd_bus_error*)
+{
+    std::uint32_t count = 0;
+    int r = sd_bus_message_read_basic(call, SD_BUS_TYPE_UINT32, &count);
+    sd_bus_message* reply = nullptr;
+    if (r >= 0) {
+        r = sd_bus_message_new_method_return(call, &reply);
+    }
+    if (r >= 0) {
+        r = sd_bus_message_open_container(reply, SD_BUS_TYPE_ARRAY, "(ua{sv})");
+    }
+    for (std::uint32_t i = 0; r >= 0 && i < count; ++i) {
+        r = connection(reply, i);
+    }
+    if (r >= 0) {
+        r = sd_bus_message_close_container(reply);
+    }
+    if (r >= 0) {
+        r = sd_bus_send(nullptr, reply, nullptr);
+    }
+    sd_bus_message_unref(reply);
+    return r < 0 ? r : 1;
+}
+
+const sd_bus_vtable kVtable[] = {
+    SD_BUS_VTABLE_START(0),
+    SD_BUS_METHOD_WITH_ARGS("List", SD_BUS_ARGS("u", count), SD_BUS_RESULT("a(ua{sv})", connections), onList,
+                            SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_VTABLE_END,
+};
+
+int fail(const char* what, int r)
+{
+    std::fprintf(stderr, "mptcp-pm-bench-replier: %s: %s\n", what, std::strerror(-r));
+    return 1;
+}
+
+}  // namespace
+
+int main()
+{
+    sd_bus* bus = nullptr;
+    int r = sd_bus_open_system(&bus);
+    if (r < 0) {
+        return fail("connecting to the system bus", r);
+    }
+    r = sd_bus_add_object_vtable(bus, nullptr, kPath, kInterface, kVtable, nullptr);
+    if (r < 0) {
+        return fail("registering the object", r);
+    }
+    r = sd_bus_request_name(bus, kName, 0);
+    if (r < 0) {
+        return fail("owning the name", r);
+    }
+    // SIGTERM ends it (default action): the benchmark stops it by pid.
+    for (;;) {
+        r = sd_bus_process(bus, nullptr);
+        if (r < 0) {
+            return fail("processing the bus", r);
+        }
+        if (r == 0 && (r = sd_bus_wait(bus, UINT64_MAX)) < 0 && r != -EINTR) {
+            return fail("waiting", r);
+        }
+    }
+}
