@@ -1,7 +1,11 @@
-// The daemon's one poll(2) loop: the bus connection, SIGTERM/SIGINT through
-// a signalfd, and any further descriptors (kernel event sockets) that later
-// parts of the service register. sdbus-c++ 1.2 has no sd-event integration,
-// so this is the place where everything meets.
+// The daemon's one loop: the bus connection, SIGTERM/SIGINT through a
+// signalfd, and any further descriptors (kernel event sockets, timers) that
+// later parts of the service register. sdbus-c++ 1.2 has no sd-event
+// integration, so this is the place where everything meets.
+//
+// It waits with epoll(7): the descriptors are registered once, and a wakeup
+// costs the kernel only what is ready. poll(2) asked every descriptor's
+// readiness again at every wakeup, i.e. for every method call.
 //
 // The loop is fair: each turn handles a bounded amount of work from each
 // source — at most busMessagesPerTurn bus messages, then one bounded batch
@@ -15,7 +19,9 @@
 #include <sdbus-c++/IConnection.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace mptcp::dbus {
@@ -33,11 +39,14 @@ public:
     EventLoop(const EventLoop&) = delete;
     EventLoop& operator=(const EventLoop&) = delete;
 
-    // fn runs when fd is readable. When `wanted` is given, fd is polled
-    // only while it returns true (asked before every poll): a reader can
-    // pause itself, e.g. the monitor while the bus is backlogged. The bus
-    // fd wakes the loop when that changes.
+    // fn runs when fd is readable (or has an error or hang-up to report).
+    // When `wanted` is given, fd is waited for only while it returns true
+    // (asked before every wait): a reader can pause itself, e.g. the monitor
+    // while the bus is backlogged. The bus fd wakes the loop when that
+    // changes. Readers may add and remove readers, also from inside fn.
     void addReader(int fd, std::function<void()> fn, std::function<bool()> wanted = {});
+    // Before fd is closed: a reader removed inside a turn is not called
+    // again, even for an event of that same turn.
     void removeReader(int fd);
 
     // Runs until a signal arrives (returns its number). Throws sdbus::Error
@@ -46,14 +55,35 @@ public:
 
 private:
     struct Reader {
+        std::uint64_t id;  // the epoll data: a reader replaced on a reused fd is another reader
         int fd;
         std::function<void()> fn;
         std::function<bool()> wanted;
+        bool registered = false;  // in the epoll set now
+        bool removed = false;     // erased at the next turn: its fn may be running
     };
+    // Erases the removed readers, adds those that want input to the epoll
+    // set and takes the paused ones out: an epoll_ctl only when a reader's
+    // state changed.
+    void syncReaders();
+    // The bus's descriptor and events as sd-bus wants them this turn.
+    void syncBus(int fd, short events);
+    void control(int op, int fd, std::uint32_t events, std::uint64_t id);
+
     sdbus::IConnection& bus_;
     std::size_t busMessagesPerTurn_;
     int signalFd_ = -1;
-    std::vector<Reader> readers_;
+    int epollFd_ = -1;
+    int busFd_ = -1;               // as registered
+    std::uint32_t busEvents_ = 0;  // as registered
+    std::uint64_t nextId_ = kFirstReaderId;
+    // Owned one by one: a reader added from inside a callback does not move
+    // the one whose fn is running.
+    std::vector<std::unique_ptr<Reader>> readers_;
+
+    static constexpr std::uint64_t kSignalId = 0;
+    static constexpr std::uint64_t kBusId = 1;
+    static constexpr std::uint64_t kFirstReaderId = 2;
 };
 
 }  // namespace mptcp::dbus

@@ -123,7 +123,7 @@ void Monitor::stopListening()
     // gone; a later subscriber must not get it as news.
     try {
         for (std::size_t i = 0; i < kMaxDiscard; ++i) {
-            if (source_->read(buffer_).status == EventSource::Status::Empty) {
+            if (source_->read({buffer_.get(), kBufferSize}).status == EventSource::Status::Empty) {
                 break;
             }
         }
@@ -144,7 +144,7 @@ void Monitor::onReadable()
             if (i > 0 && signals_.backlogged()) {
                 break;  // the bus is full: leave the rest to the kernel's queue
             }
-            const EventSource::Read r = source_->read(buffer_);
+            const EventSource::Read r = source_->read({buffer_.get(), kBufferSize});
             if (r.status == EventSource::Status::Empty) {
                 if (overrun_) {
                     reportOverrun();
@@ -158,10 +158,10 @@ void Monitor::onReadable()
                     overrun_ = true;
                     break;
                 case EventSource::Status::Truncated:
-                    malformed("an event larger than " + std::to_string(buffer_.size()) + " bytes");
+                    malformed("an event larger than " + std::to_string(kBufferSize) + " bytes");
                     break;
                 case EventSource::Status::Message:
-                    pass(buffer_.data(), r.size);
+                    pass(buffer_.get(), r.size);
                     break;
                 case EventSource::Status::Empty:
                     break;

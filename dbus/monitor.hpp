@@ -29,10 +29,10 @@
 #include "event_socket.hpp"
 #include "service_ports.hpp"
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -141,8 +141,12 @@ private:
     std::uint64_t signalFailures_ = 0;
     std::uint64_t lostSignalFailures_ = 0;
 
-    // Not zeroed: only what the kernel writes is read (resident pages).
-    alignas(4) std::array<std::uint8_t, 8192> buffer_;
+    // Not zeroed: only what the kernel writes is read (resident pages). On
+    // the heap, not in the object: the daemon's Monitor lives in main's
+    // stack frame, and a deeper frame pushes every call below it onto stack
+    // pages of their own.
+    static constexpr std::size_t kBufferSize = 8192;
+    std::unique_ptr<std::uint8_t[]> buffer_ = std::make_unique_for_overwrite<std::uint8_t[]>(kBufferSize);
 };
 
 }  // namespace mptcp::dbus

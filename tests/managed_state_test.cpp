@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 
 namespace mptcp {
@@ -56,6 +57,22 @@ TEST(ManagedStateTest, WhatIsWrittenComesBackTheSame)
                                 "owner=Wired%20connection%201%20%25%20100%C3%A9 "
                                 "source=user%20data%20of%20connection%20\"office\"\n"));
     EXPECT_THAT(text, HasSubstr("endpoint 4 2001:db8::1 wlan0 port=8080 ifindex=3 flags=0x1\n"));
+}
+
+// The file's bytes, as every version of format 2 wrote them: a file the
+// service wrote before an upgrade is read by the next one.
+TEST(ManagedStateTest, TheFileIsWrittenInFormatTwoByteForByte)
+{
+    EXPECT_EQ(formatState(sample()),
+              "# mptcp-pathmanagerd: the interfaces it manages and the endpoints it created.\n"
+              "# Written by the service; edit only while it is stopped.\n"
+              "mptcp-pathmanagerd-state 2\n"
+              "netns-cookie 4026531840\n"
+              "interface eth0 flags=0x6 port=0 families=ipv4,ipv6 unique-local=0 transient=1 "
+              "owner=Wired%20connection%201%20%25%20100%C3%A9 source=user%20data%20of%20connection%20\"office\"\n"
+              "interface wlan0 flags=0x1 port=8080 families=ipv6 unique-local=1 transient=0 owner= source=\n"
+              "endpoint 3 192.0.2.1 eth0 port=0 ifindex=2 flags=0x6\n"
+              "endpoint 4 2001:db8::1 wlan0 port=8080 ifindex=3 flags=0x1\n");
 }
 
 TEST(ManagedStateTest, AnEmptyStateIsValid)
@@ -114,6 +131,53 @@ TEST(ManagedStateTest, BytesTheWriterNeverWritesAreRefused)
 
 namespace mptcp {
 namespace {
+
+std::filesystem::path scratchDir(const char* name)
+{
+    const auto dir = std::filesystem::temp_directory_path() / (name + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
+std::string loadRefusal(const StateFile& file)
+{
+    try {
+        file.load();
+    } catch (const PmError& e) {
+        return e.what();
+    }
+    ADD_FAILURE() << "loaded";
+    return "";
+}
+
+TEST(StateFileTest, WhatIsSavedLoadsTheSameAndNoFileIsNoState)
+{
+    const auto dir = scratchDir("mptcp-state-load-");
+    const StateFile file(dir.string() + "/managed.state");
+    EXPECT_EQ(file.load(), std::nullopt);
+    file.save(sample());
+    EXPECT_EQ(file.load(), sample());
+    std::filesystem::remove_all(dir);
+}
+
+TEST(StateFileTest, ALinkOrAHugeFileIsRefusedByName)
+{
+    const auto dir = scratchDir("mptcp-state-refused-");
+    StateFile(dir.string() + "/real.state").save(sample());
+    std::filesystem::create_symlink(dir / "real.state", dir / "link.state");
+    EXPECT_THAT(loadRefusal(StateFile(dir.string() + "/link.state")),
+                HasSubstr(dir.string() + "/link.state is a symbolic link"));
+    {
+        const auto huge = formatState(sample()) + "# " + std::string(2 * 1024 * 1024, 'x') + "\n";
+        FILE* f = std::fopen((dir / "huge.state").c_str(), "w");
+        ASSERT_NE(f, nullptr);
+        ASSERT_EQ(std::fwrite(huge.data(), 1, huge.size(), f), huge.size());
+        std::fclose(f);
+    }
+    EXPECT_THAT(loadRefusal(StateFile(dir.string() + "/huge.state")), HasSubstr("larger than any state file"));
+    std::filesystem::remove_all(dir);
+}
 
 // --state-file may point into a directory others use (/tmp, a test's
 // directory with a bus socket): its mode is not the service's to change.

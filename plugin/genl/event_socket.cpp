@@ -1,6 +1,7 @@
 // EventSource over a real netlink socket.
 #include "event_socket.hpp"
 
+#include "file_text.hpp"
 #include "pm_error.hpp"
 #include "text_words.hpp"
 
@@ -13,8 +14,6 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 namespace mptcp {
@@ -104,13 +103,13 @@ public:
         }
         // The sockets of this network namespace, with the kernel's count of
         // messages each one lost (sk_drops).
-        std::ifstream in("/proc/self/net/netlink");
-        if (!in) {
+        // A line per netlink socket: a few hundred KiB at most, even on a
+        // busy host.
+        const FileText proc = readFileText("/proc/self/net/netlink", 16 * 1024 * 1024);
+        if (proc.error != 0 || proc.tooLarge) {
             return std::nullopt;
         }
-        std::ostringstream text;
-        text << in.rdbuf();
-        return netlinkDropsFromProc(text.str(), st.st_ino);
+        return netlinkDropsFromProc(proc.text, st.st_ino);
     }
 
 private:

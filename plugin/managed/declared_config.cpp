@@ -1,12 +1,11 @@
 #include "declared_config.hpp"
 
+#include "file_text.hpp"
 #include "key_file.hpp"
 #include "pm_error.hpp"
 #include "pm_rules.hpp"
 
-#include <fcntl.h>
 #include <fnmatch.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
@@ -206,38 +205,20 @@ DeclaredConfigResult parseDeclaredConfig(std::string_view text, const std::strin
 DeclaredConfigResult loadDeclaredConfig(const std::string& path)
 {
     DeclaredConfigResult result;
-    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno != ENOENT) {
-            result.mistakes.push_back(path + ": cannot be read: " + errnoName(errno) + " (" + std::strerror(errno) +
-                                      ")");
-        }
+    const FileText file = readFileText(path, kMaxFileSize);
+    if (file.error == ENOENT) {
         return result;  // no file: nothing declared
     }
-    std::string text;
-    char buf[4096];
-    for (;;) {
-        const ssize_t n = read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            result.mistakes.push_back(path + ": cannot be read: " + errnoName(errno));
-            close(fd);
-            return result;
-        }
-        if (n == 0) {
-            break;
-        }
-        text.append(buf, static_cast<std::size_t>(n));
-        if (text.size() > kMaxFileSize) {
-            result.mistakes.push_back(path + ": larger than 1 MiB, not a configuration file");
-            close(fd);
-            return result;
-        }
+    if (file.error != 0) {
+        result.mistakes.push_back(path + ": cannot be read: " + errnoName(file.error) + " (" +
+                                  std::strerror(file.error) + ")");
+        return result;
     }
-    close(fd);
-    return parseDeclaredConfig(text, path);
+    if (file.tooLarge) {
+        result.mistakes.push_back(path + ": larger than 1 MiB, not a configuration file");
+        return result;
+    }
+    return parseDeclaredConfig(file.text, path);
 }
 
 }  // namespace mptcp

@@ -372,7 +372,7 @@ void ManagedEndpoints::drainEvents(int budget)
         std::size_t length = 0;
         RouteEventSocket::Status status;
         try {
-            status = events_.receive(buffer_, &length);
+            status = events_.receive({buffer_.get(), rtnl::kReceiveBufferSize}, &length);
         } catch (const PmError& e) {
             // What follows in the queue may depend on what was just lost.
             log_(std::string(e.what()) + "; reading links and addresses again");
@@ -400,7 +400,7 @@ void ManagedEndpoints::drainEvents(int budget)
             continue;  // queued before the gap: older than the dump to come
         }
         try {
-            rtnl::forEachMessage({buffer_.data(), length}, [&](const rtnl::Message& m) {
+            rtnl::forEachMessage({buffer_.get(), length}, [&](const rtnl::Message& m) {
                 for (const std::string& name : interfaces_.apply(m)) {
                     dirty_ |= isManaged(name);
                 }

@@ -1,5 +1,6 @@
 #include "managed_state.hpp"
 
+#include "file_text.hpp"
 #include "pm_error.hpp"
 #include "text_words.hpp"
 
@@ -12,7 +13,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
-#include <sstream>
+#include <initializer_list>
 
 namespace mptcp {
 namespace {
@@ -201,26 +202,36 @@ void parseEndpoint(const LineParser& p, const std::vector<std::string_view>& w, 
     out.push_back({static_cast<std::uint8_t>(*id), *address, *port, *ifindex, *flags, std::string(w[3])});
 }
 
+// One line of words: a single out-of-line append, where a chain of
+// std::string operator+ would be inlined at every use.
+void appendLine(std::string& out, std::initializer_list<std::string_view> words)
+{
+    for (const std::string_view w : words) {
+        out += w;
+    }
+    out += '\n';
+}
+
 }  // namespace
 
 std::string formatState(const ManagedState& state)
 {
-    std::ostringstream out;
-    out << "# mptcp-pathmanagerd: the interfaces it manages and the endpoints it created.\n"
-        << "# Written by the service; edit only while it is stopped.\n"
-        << kMagic << " " << kVersion << "\n"
-        << "netns-cookie " << state.netns << "\n";
+    std::string out =
+        "# mptcp-pathmanagerd: the interfaces it manages and the endpoints it created.\n"
+        "# Written by the service; edit only while it is stopped.\n";
+    appendLine(out, {kMagic, " ", std::to_string(kVersion)});
+    appendLine(out, {"netns-cookie ", std::to_string(state.netns)});
     for (const auto& [name, s] : state.interfaces) {
         const char* families = s.addresses.ipv4 && s.addresses.ipv6 ? "ipv4,ipv6" : s.addresses.ipv4 ? "ipv4" : "ipv6";
-        out << "interface " << name << " flags=" << hex(s.flags) << " port=" << s.port << " families=" << families
-            << " unique-local=" << (s.addresses.uniqueLocal ? 1 : 0) << " transient=" << (s.transient ? 1 : 0)
-            << " owner=" << encode(s.owner) << " source=" << encode(s.source) << "\n";
+        appendLine(out, {"interface ", name, " flags=", hex(s.flags), " port=", std::to_string(s.port),
+                         " families=", families, " unique-local=", s.addresses.uniqueLocal ? "1" : "0", " transient=",
+                         s.transient ? "1" : "0", " owner=", encode(s.owner), " source=", encode(s.source)});
     }
     for (const OwnedEndpoint& e : state.endpoints) {
-        out << "endpoint " << static_cast<unsigned>(e.id) << " " << e.address.toString() << " "
-            << e.interface << " port=" << e.port << " ifindex=" << e.ifindex << " flags=" << hex(e.flags) << "\n";
+        appendLine(out, {"endpoint ", std::to_string(e.id), " ", e.address.toString(), " ", e.interface, " port=",
+                         std::to_string(e.port), " ifindex=", std::to_string(e.ifindex), " flags=", hex(e.flags)});
     }
-    return out.str();
+    return out;
 }
 
 ManagedState parseState(std::string_view text, std::string_view origin)
@@ -272,40 +283,21 @@ ManagedState parseState(std::string_view text, std::string_view origin)
 std::optional<ManagedState> StateFile::load() const
 {
     // O_NOFOLLOW: the file is the service's own, never a link to another.
-    const int fd = open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) {
-        if (errno == ENOENT) {
-            return std::nullopt;
-        }
-        if (errno == ELOOP) {
-            throw PmError(ErrorKind::Failed, path_ + " is a symbolic link, not the service's own file", ELOOP);
-        }
-        throw PmError(ErrorKind::Failed, "cannot read " + path_ + ": " + errnoName(errno), errno);
+    // A state file holds a few interfaces and at most 8 endpoints.
+    const FileText file = readFileText(path_, 1024 * 1024, O_NOFOLLOW);
+    if (file.error == ENOENT) {
+        return std::nullopt;
     }
-    std::string text;
-    char buf[4096];
-    for (;;) {
-        const ssize_t n = read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            const int err = errno;
-            close(fd);
-            throw PmError(ErrorKind::Failed, "cannot read " + path_ + ": " + errnoName(err), err);
-        }
-        if (n == 0) {
-            break;
-        }
-        text.append(buf, static_cast<std::size_t>(n));
-        // A state file holds a few interfaces and at most 8 endpoints.
-        if (text.size() > 1024 * 1024) {
-            close(fd);
-            throw PmError(ErrorKind::Failed, path_ + " is larger than any state file could be");
-        }
+    if (file.error == ELOOP) {
+        throw PmError(ErrorKind::Failed, path_ + " is a symbolic link, not the service's own file", ELOOP);
     }
-    close(fd);
-    return parseState(text, path_);
+    if (file.error != 0) {
+        throw PmError(ErrorKind::Failed, "cannot read " + path_ + ": " + errnoName(file.error), file.error);
+    }
+    if (file.tooLarge) {
+        throw PmError(ErrorKind::Failed, path_ + " is larger than any state file could be");
+    }
+    return parseState(file.text, path_);
 }
 
 void StateFile::save(const ManagedState& state) const

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstring>
+#include <memory>
 #include <string>
 
 namespace mptcp::rtnl {
@@ -19,13 +20,14 @@ bool dumpOnce(NetlinkTransport& transport, std::uint16_t type, std::uint32_t seq
     alignas(4) std::array<std::uint8_t, kRequestBufferSize> request{};
     transport.send(buildDumpRequest(request, type, seq));
     // Dumps are rare (start, lost events): no buffer kept between them.
-    std::vector<std::uint8_t> reply(kReceiveBufferSize);
+    // Not zeroed: only what the kernel writes into it is ever touched.
+    const auto reply = std::make_unique_for_overwrite<std::uint8_t[]>(kReceiveBufferSize);
     const std::uint32_t portId = transport.portId();
     bool interrupted = false;
     for (;;) {
-        const std::size_t n = transport.receive(reply);
+        const std::size_t n = transport.receive({reply.get(), kReceiveBufferSize});
         bool done = false;
-        forEachMessage({reply.data(), n}, [&](const Message& m) {
+        forEachMessage({reply.get(), n}, [&](const Message& m) {
             // Answers to an earlier request (after a timeout) are not ours.
             if (done || m.seq != seq || (m.portId != 0 && m.portId != portId)) {
                 return;

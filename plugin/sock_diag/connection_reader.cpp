@@ -42,7 +42,10 @@ bool isConnection(const MptcpSocket& s)
 
 }  // namespace
 
-ConnectionReader::ConnectionReader(NetlinkTransport& transport) : transport_(transport), buffer_(kReceiveBufferSize) {}
+ConnectionReader::ConnectionReader(NetlinkTransport& transport)
+    : transport_(transport), buffer_(std::make_unique_for_overwrite<std::uint8_t[]>(kReceiveBufferSize))
+{
+}
 
 template <typename Fn>
 int ConnectionReader::exchange(const Request& request, int tolerated, Fn&& fn)
@@ -55,10 +58,10 @@ int ConnectionReader::exchange(const Request& request, int tolerated, Fn&& fn)
     // on a socket whose last one was left unfinished.
     std::exception_ptr malformed;
     for (;;) {
-        const std::size_t n = transport_.receive(buffer_);
+        const std::size_t n = transport_.receive({buffer_.get(), kReceiveBufferSize});
         bool done = false;
         int error = 0;
-        forEachMessage({buffer_.data(), n}, [&](const Message& m) {
+        forEachMessage({buffer_.get(), n}, [&](const Message& m) {
             // Answers to an earlier request (after a timeout) are not ours.
             if (done || m.seq != request.seq || (m.portId != 0 && m.portId != portId)) {
                 return;

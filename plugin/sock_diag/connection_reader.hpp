@@ -13,6 +13,7 @@
 #include "sock_diag_codec.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -48,8 +49,10 @@ private:
 
     NetlinkTransport& transport_;
     std::uint32_t seq_ = 0;
-    // One receive buffer for every call: a read allocates nothing per datagram.
-    std::vector<std::uint8_t> buffer_;
+    // One receive buffer for every call: a read allocates nothing per
+    // datagram. Not zeroed: its pages stay out of memory until a reply is
+    // written into them (a daemon that is never asked keeps none).
+    std::unique_ptr<std::uint8_t[]> buffer_;
 };
 
 }  // namespace mptcp::diag
