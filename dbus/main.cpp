@@ -207,8 +207,9 @@ int main(int argc, char** argv)
         return 1;
     }
     mptcp::PathManager pm(*client, *names);
-    mptcp::ManagedEndpoints managed(*client, *routeDump, *routeEvents, mptcp::StateFile(stateFile), limitsPolicy,
-                                    [](const std::string& line) { log("%s", line.c_str()); });
+    mptcp::ManagedEndpoints managed(
+        *client, *routeDump, *routeEvents, mptcp::StateFile(stateFile), limitsPolicy,
+        [](mptcp::journal::Priority priority, const std::string& line) { log("%s", line.c_str(), priority); });
     mptcp::MptcpEnabledSetting enabled;
     mptcp::diag::ConnectionReader connections(*sockDiag);
 

@@ -66,7 +66,10 @@ protected:
         route_.discardEvents();  // a new socket sees only what comes after it
         core_ = std::make_unique<ManagedEndpoints>(client_, route_.dumpSocket(), route_.eventSocket(),
                                                    StateFile(statePath()), limits,
-                                                   [this](const std::string& line) { log_.push_back(line); });
+                                                   [this](journal::Priority priority, const std::string& line) {
+                                                       log_.push_back(line);
+                                                       priorities_.push_back(priority);
+                                                   });
         const ManagedOutcome started = core_->start();
         EXPECT_FALSE(started.failure) << started.failure->what();
         return *core_;
@@ -143,6 +146,7 @@ protected:
     testing::FakeRoute route_;
     std::filesystem::path dir_;
     std::vector<std::string> log_;
+    std::vector<journal::Priority> priorities_;  // of each line of log_
     std::unique_ptr<ManagedEndpoints> core_;
 };
 
@@ -590,6 +594,7 @@ TEST_F(ManagedEndpointsTest, ACorruptStateFileIsReportedAndTheServiceStartsEmpty
 TEST_F(ManagedEndpointsTest, AStateFileWithBytesTheServiceNeverWritesIsNotUsed)
 {
     startService().manage("eth0", subflow());
+    EXPECT_THAT(priorities_, ::testing::Each(journal::Priority::Info)) << "what was done is info:\n" << logText();
     core_.reset();
     std::ifstream in(statePath());
     std::stringstream text;
@@ -604,6 +609,7 @@ TEST_F(ManagedEndpointsTest, AStateFileWithBytesTheServiceNeverWritesIsNotUsed)
     ASSERT_GT(log_.size(), before);
     EXPECT_THAT(log_[before], HasSubstr("byte 0xc3, which the service never writes"));
     EXPECT_THAT(log_[before], HasSubstr(statePath() + ":"));
+    EXPECT_EQ(priorities_[before], journal::Priority::Warning) << "a state file not used is a warning";
     EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
     EXPECT_THAT(again.release("eth0").endpointsChanged, false);
     EXPECT_THAT(table(), ElementsAre("192.0.2.1 id 1 subflow dev 2"));
@@ -897,7 +903,10 @@ protected:
         route_.discardEvents();
         core_ = std::make_unique<ManagedEndpoints>(client_, route_.dumpSocket(), route_.eventSocket(),
                                                    StateFile(statePath()), LimitsPolicy{},
-                                                   [this](const std::string& line) { log_.push_back(line); });
+                                                   [this](journal::Priority priority, const std::string& line) {
+                                                       log_.push_back(line);
+                                                       priorities_.push_back(priority);
+                                                   });
         ManagedOutcome out;
         core_->loadDeclared(configPath(), out);
         out.merge(core_->start());

@@ -46,9 +46,9 @@ protected:
         route_.addAddress(2, "192.0.2.1/24");
         route_.addAddress(2, "2001:db8::1/64");
         route_.discardEvents();
-        core_ =
-            std::make_unique<ManagedEndpoints>(client_, route_.dumpSocket(), route_.eventSocket(),
-                                               StateFile(state_.string()), LimitsPolicy{}, [](const std::string&) {});
+        core_ = std::make_unique<ManagedEndpoints>(client_, route_.dumpSocket(), route_.eventSocket(),
+                                                   StateFile(state_.string()), LimitsPolicy{},
+                                                   [](journal::Priority, const std::string&) {});
         interfaces_ = std::make_unique<ManagedInterfaces>(*core_, notifier_);
         interfaces_->start();
     }

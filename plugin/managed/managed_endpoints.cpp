@@ -91,7 +91,7 @@ ManagedEndpoints::ManagedEndpoints(PmClient& pm, NetlinkTransport& routeDump, Ro
 
 void ManagedEndpoints::fail(ManagedOutcome& out, const PmError& error)
 {
-    log_(error.what());
+    log_(journal::Priority::Warning, error.what());
     if (!out.failure) {
         out.failure = error;
     }
@@ -105,18 +105,20 @@ ManagedOutcome ManagedEndpoints::start()
     try {
         if (auto saved = state_.load()) {
             if (saved->netns != netns_) {
-                log_(state_.path() + " belongs to another network namespace (" + std::to_string(saved->netns) +
-                     ", this is " + std::to_string(netns_) + "); not used");
+                log_(journal::Priority::Warning, state_.path() + " belongs to another network namespace (" +
+                                                     std::to_string(saved->netns) + ", this is " +
+                                                     std::to_string(netns_) + "); not used");
             } else {
                 managed_ = saved->interfaces;
                 owned_ = saved->endpoints;
                 savedText_ = formatState(*saved);
-                log_("managed interfaces: took back " + std::to_string(managed_.size()) + " interface(s) and " +
-                     std::to_string(owned_.size()) + " endpoint record(s) from " + state_.path());
+                log_(journal::Priority::Info, "managed interfaces: took back " + std::to_string(managed_.size()) +
+                                                  " interface(s) and " + std::to_string(owned_.size()) +
+                                                  " endpoint record(s) from " + state_.path());
             }
         }
     } catch (const PmError& e) {
-        log_(std::string(e.what()) + "; starting with no managed interfaces");
+        log_(journal::Priority::Warning, std::string(e.what()) + "; starting with no managed interfaces");
     }
     dropShadowed();
     started_ = true;
@@ -162,7 +164,7 @@ ManagedOutcome ManagedEndpoints::manage(const std::string& interface, const Mana
     }
     managed_[interface] = settings;
     if (previous != settings) {
-        log_(interface + ": managed (" + describe(settings) + ")");
+        log_(journal::Priority::Info, interface + ": managed (" + describe(settings) + ")");
     }
     out.merge(reconcile());
     if (!out.failure) {
@@ -182,8 +184,9 @@ ManagedOutcome ManagedEndpoints::manage(const std::string& interface, const Mana
     } else {
         managed_.erase(interface);
     }
-    log_(interface + ": settings refused by the kernel; back to " +
-         (previous ? "the previous ones (" + describe(*previous) + ")" : std::string("not managed")));
+    log_(journal::Priority::Warning,
+         interface + ": settings refused by the kernel; back to " +
+             (previous ? "the previous ones (" + describe(*previous) + ")" : std::string("not managed")));
     out.merge(reconcile());
     out.failure = PmError(
         first.kind(),
@@ -202,7 +205,7 @@ ManagedOutcome ManagedEndpoints::release(const std::string& interface)
     drainEvents(kDatagramsPerCall);
     const bool wasManaged = managed_.erase(interface) != 0;
     if (wasManaged) {
-        log_(interface + ": released");
+        log_(journal::Priority::Info, interface + ": released");
     }
     if (!wasManaged && !dirty_) {
         return {};
@@ -226,7 +229,7 @@ ManagedOutcome ManagedEndpoints::releaseOwner(const std::string& owner, std::vec
     for (auto it = managed_.begin(); it != managed_.end();) {
         if (it->second.owner == owner) {
             released.push_back(it->first);
-            log_(it->first + ": released (owner " + rules::quoteArg(owner) + ")");
+            log_(journal::Priority::Info, it->first + ": released (owner " + rules::quoteArg(owner) + ")");
             it = managed_.erase(it);
         } else {
             ++it;
@@ -277,7 +280,7 @@ void ManagedEndpoints::endTransient()
 {
     for (auto it = managed_.begin(); it != managed_.end();) {
         if (it->second.transient && !interfaces_.indexOf(it->first)) {
-            log_(it->first + ": gone; its management ends (transient)");
+            log_(journal::Priority::Info, it->first + ": gone; its management ends (transient)");
             it = managed_.erase(it);
         } else {
             ++it;
@@ -290,26 +293,28 @@ bool ManagedEndpoints::loadDeclared(const std::string& path, ManagedOutcome& out
     DeclaredConfigResult loaded = loadDeclaredConfig(path);
     if (!loaded.mistakes.empty()) {
         for (const std::string& m : loaded.mistakes) {
-            log_(m);
+            log_(journal::Priority::Warning, m);
         }
-        log_(path + ": not applied (" + std::to_string(loaded.mistakes.size()) + " mistake(s)); " +
-             (declared_.path.empty() ? std::string("no interface is declared")
-                                     : "the version applied before stays in effect"));
+        log_(journal::Priority::Warning, path + ": not applied (" + std::to_string(loaded.mistakes.size()) +
+                                             " mistake(s)); " +
+                                             (declared_.path.empty() ? std::string("no interface is declared")
+                                                                     : "the version applied before stays in effect"));
         return false;
     }
     if (loaded.config == declared_) {
         return true;
     }
     if (loaded.config.path.empty()) {
-        log_(path + ": no such file; no interface is declared");
+        log_(journal::Priority::Info, path + ": no such file; no interface is declared");
     }
     declared_ = std::move(loaded.config);
     dropShadowed();
     for (const DeclaredInterface& d : declared_.interfaces) {
-        log_(d.pattern + ": declared (" + describe(d.settings) + ")");
+        log_(journal::Priority::Info, d.pattern + ": declared (" + describe(d.settings) + ")");
     }
     if (!declared_.path.empty()) {
-        log_(declared_.path + ": applied, " + std::to_string(declared_.interfaces.size()) + " interface section(s)");
+        log_(journal::Priority::Info,
+             declared_.path + ": applied, " + std::to_string(declared_.interfaces.size()) + " interface section(s)");
     }
     applyDeclaredLimits(out);
     if (started_ && !resyncPending_) {
@@ -323,7 +328,8 @@ void ManagedEndpoints::dropShadowed()
 {
     for (auto it = managed_.begin(); it != managed_.end();) {
         if (declared_.find(it->first) != nullptr) {
-            log_(it->first + ": declared in " + declared_.path + "; the settings of ManageInterface are dropped");
+            log_(journal::Priority::Info,
+                 it->first + ": declared in " + declared_.path + "; the settings of ManageInterface are dropped");
             it = managed_.erase(it);
         } else {
             ++it;
@@ -346,9 +352,10 @@ void ManagedEndpoints::applyDeclaredLimits(ManagedOutcome& out)
         pm_.setLimits(subflows ? declared_.subflows : std::nullopt,
                       accepted ? declared_.addAddrAccepted : std::nullopt);
         out.subflowsLimitChanged |= subflows;
-        log_("limits set as " + declared_.path + " says: subflows " +
-             std::to_string(declared_.subflows.value_or(current.subflows)) + ", add_addr_accepted " +
-             std::to_string(declared_.addAddrAccepted.value_or(current.addAddrAccepted)));
+        log_(journal::Priority::Info, "limits set as " + declared_.path + " says: subflows " +
+                                          std::to_string(declared_.subflows.value_or(current.subflows)) +
+                                          ", add_addr_accepted " +
+                                          std::to_string(declared_.addAddrAccepted.value_or(current.addAddrAccepted)));
     } catch (const KernelRefused& e) {
         fail(out, translated(e, "limits"));
     } catch (const PmError& e) {
@@ -375,7 +382,7 @@ void ManagedEndpoints::drainEvents(int budget)
             status = events_.receive({buffer_.get(), rtnl::kReceiveBufferSize}, &length);
         } catch (const PmError& e) {
             // What follows in the queue may depend on what was just lost.
-            log_(std::string(e.what()) + "; reading links and addresses again");
+            log_(journal::Priority::Warning, std::string(e.what()) + "; reading links and addresses again");
             discarding_ = true;
             continue;
         }
@@ -390,7 +397,8 @@ void ManagedEndpoints::drainEvents(int budget)
         }
         if (status == RouteEventSocket::Status::Overrun) {
             if (!discarding_) {
-                log_("rtnetlink events were lost (receive buffer overrun); reading links and addresses again");
+                log_(journal::Priority::Warning,
+                     "rtnetlink events were lost (receive buffer overrun); reading links and addresses again");
             }
             discarding_ = true;
             continue;
@@ -406,7 +414,7 @@ void ManagedEndpoints::drainEvents(int budget)
                 }
             });
         } catch (const PmError& e) {
-            log_(std::string(e.what()) + "; reading links and addresses again");
+            log_(journal::Priority::Warning, std::string(e.what()) + "; reading links and addresses again");
             discarding_ = true;
         }
     }
@@ -418,12 +426,14 @@ void ManagedEndpoints::drainEvents(int budget)
         resyncPending_ = false;
         dirty_ = true;
         if (discarded_ != 0) {
-            log_("rtnetlink: dropped " + std::to_string(discarded_) +
-                 " datagram(s) queued before the overrun; links and addresses read again");
+            log_(journal::Priority::Warning,
+                 "rtnetlink: dropped " + std::to_string(discarded_) +
+                     " datagram(s) queued before the overrun; links and addresses read again");
             discarded_ = 0;
         }
     } catch (const PmError& e) {
-        log_(std::string("cannot read the links and addresses again: ") + e.what() + "; retrying at the next event");
+        log_(journal::Priority::Warning,
+             std::string("cannot read the links and addresses again: ") + e.what() + "; retrying at the next event");
         resyncPending_ = true;
     }
 }
@@ -471,7 +481,7 @@ void ManagedEndpoints::removeEndpoints(const std::vector<OwnedEndpoint>& remove,
             spec.id = r.id;
             pm_.delAddr(spec);
             out.endpointsChanged = true;
-            log_("removed " + describe(r));
+            log_(journal::Priority::Info, "removed " + describe(r));
         } catch (const KernelRefused& e) {
             if (e.status().error == EINVAL && e.status().message == "address not found") {
                 continue;  // someone deleted it meanwhile: the goal is reached
@@ -528,12 +538,12 @@ void ManagedEndpoints::addEndpoints(const std::vector<WantedEndpoint>& add, std:
         auto it = std::find_if(table.begin(), table.end(),
                                [&](const Endpoint& ep) { return ep.address.sameAs(w->address) && ep.port == w->port; });
         if (it == table.end()) {
-            log_("the kernel accepted " + w->address.toString() + " (" + w->interface +
-                 ") but it is not in its table (removed meanwhile?)");
+            log_(journal::Priority::Warning, "the kernel accepted " + w->address.toString() + " (" + w->interface +
+                                                 ") but it is not in its table (removed meanwhile?)");
             continue;
         }
         owned.push_back({it->id, w->address, w->port, w->ifindex, it->flags, w->interface});
-        log_("added " + describe(owned.back()) + ": " + joined(flagNames(w->flags)));
+        log_(journal::Priority::Info, "added " + describe(owned.back()) + ": " + joined(flagNames(w->flags)));
     }
 }
 
@@ -569,8 +579,9 @@ void ManagedEndpoints::applyLimits(ManagedOutcome& out)
         }
         pm_.setLimits(*target, std::nullopt);
         out.subflowsLimitChanged = true;
-        log_("subflows limit " + std::to_string(current.subflows) + " -> " + std::to_string(*target) + " for " +
-             std::to_string(owned_.size()) + " managed endpoint(s) (limits policy " + policy.describe() + ")");
+        log_(journal::Priority::Info, "subflows limit " + std::to_string(current.subflows) + " -> " +
+                                          std::to_string(*target) + " for " + std::to_string(owned_.size()) +
+                                          " managed endpoint(s) (limits policy " + policy.describe() + ")");
     } catch (const KernelRefused& e) {
         fail(out, translated(e, "limits"));
     } catch (const PmError& e) {
@@ -583,7 +594,7 @@ void ManagedEndpoints::logNotes(const std::vector<std::string>& notes)
 {
     for (const std::string& note : notes) {
         if (std::find(lastNotes_.begin(), lastNotes_.end(), note) == lastNotes_.end()) {
-            log_(note);
+            log_(journal::Priority::Info, note);
         }
     }
     lastNotes_ = notes;

@@ -10,6 +10,8 @@
 // class runs in unit tests against fakes.
 #pragma once
 
+#include "journal_log.hpp"
+
 #include "declared_config.hpp"
 #include "interface_table.hpp"
 #include "limits_policy.hpp"
@@ -41,7 +43,9 @@ struct ManagedOutcome {
 
 class ManagedEndpoints {
 public:
-    using Log = std::function<void(const std::string&)>;
+    // Each line with its journal priority: Info for what was done, Warning
+    // for what went wrong or was refused (journal_log.hpp).
+    using Log = std::function<void(journal::Priority, const std::string&)>;
 
     // routeEvents must be subscribed before start() dumps, so that no change
     // falls between the dump and the first event.
