@@ -3,6 +3,7 @@
 #include "bus_message.hpp"
 #include "pm_protocol.hpp"
 
+#include <cstring>
 #include <type_traits>
 
 namespace mptcp::dbus {
@@ -49,27 +50,34 @@ EventInfo eventInfo(const PmEvent& e, InterfaceNames& names)
 
 namespace {
 
-// One value of the info dict, as sd-bus wants it: its D-Bus type and where
-// it is (a string as its C text).
+// One value of the info dict as a variant: opened, appended and closed
+// explicitly (sd_bus_message_append()'s format string costs a third more).
+void appendVariant(sd_bus_message* m, const char* signature, char type, const void* value)
+{
+    msg::check(sd_bus_message_open_container(m, SD_BUS_TYPE_VARIANT, signature), "write an event");
+    msg::check(sd_bus_message_append_basic(m, type, value), "write an event");
+    msg::check(sd_bus_message_close_container(m), "write an event");
+}
 void appendValue(sd_bus_message* m, std::uint8_t v)
 {
-    msg::check(sd_bus_message_append(m, "v", "y", v), "write an event");
+    appendVariant(m, "y", SD_BUS_TYPE_BYTE, &v);
 }
 void appendValue(sd_bus_message* m, std::uint16_t v)
 {
-    msg::check(sd_bus_message_append(m, "v", "q", v), "write an event");
+    appendVariant(m, "q", SD_BUS_TYPE_UINT16, &v);
 }
 void appendValue(sd_bus_message* m, std::uint32_t v)
 {
-    msg::check(sd_bus_message_append(m, "v", "u", v), "write an event");
+    appendVariant(m, "u", SD_BUS_TYPE_UINT32, &v);
 }
 void appendValue(sd_bus_message* m, bool v)
 {
-    msg::check(sd_bus_message_append(m, "v", "b", v ? 1 : 0), "write an event");
+    const int b = v ? 1 : 0;
+    appendVariant(m, "b", SD_BUS_TYPE_BOOLEAN, &b);
 }
 void appendValue(sd_bus_message* m, const std::string& v)
 {
-    msg::check(sd_bus_message_append(m, "v", "s", v.c_str()), "write an event");
+    appendVariant(m, "s", SD_BUS_TYPE_STRING, v.c_str());
 }
 
 }  // namespace
@@ -79,7 +87,12 @@ void appendEventInfo(sd_bus_message* m, const PmEvent& e, InterfaceNames& names)
     msg::check(sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "{sv}"), "write an event");
     forEachInfo(e, names, [m](const char* key, const auto& value) {
         msg::check(sd_bus_message_open_container(m, SD_BUS_TYPE_DICT_ENTRY, "sv"), "write an event");
-        msg::check(sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, key), "write an event");
+        // The keys are ASCII constants: written without sd-bus's UTF-8
+        // check and strlen (a tenth of an entry's cost).
+        const std::size_t size = std::strlen(key);
+        char* space = nullptr;
+        msg::check(sd_bus_message_append_string_space(m, size, &space), "write an event");
+        std::memcpy(space, key, size);
         appendValue(m, value);
         msg::check(sd_bus_message_close_container(m), "write an event");
     });
