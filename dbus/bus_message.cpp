@@ -3,6 +3,7 @@
 #include "dbus_errors.hpp"
 #include "journal_log.hpp"
 #include "pm_error.hpp"
+#include "utf8_text.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -179,7 +180,8 @@ void appendOptions(sd_bus_message* m, const OptionMap& options)
                 } else if constexpr (std::is_same_v<T, std::uint32_t>) {
                     check(sd_bus_message_append_basic(m, SD_BUS_TYPE_UINT32, &v), "write an option");
                 } else if constexpr (std::is_same_v<T, std::string>) {
-                    check(sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, v.c_str()), "write an option");
+                    // owner and source may come from the configuration file.
+                    check(sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, utf8Shown(v).c_str()), "write an option");
                 } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
                     appendStrings(m, v);
                 }

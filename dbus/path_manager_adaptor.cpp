@@ -4,6 +4,7 @@
 #include "dbus_errors.hpp"
 #include "journal_log.hpp"
 #include "pm_error.hpp"
+#include "utf8_text.hpp"
 
 #include <cstring>
 #include <stdexcept>
@@ -74,7 +75,7 @@ const sd_bus_vtable kVtable[] = {
 
 #undef MPTCP_EVENT_SIGNAL
 
-// A handler's frame: whatever fn throws becomes the call's error (nothing may unwind into sd-bus's C frames).
+// The unique bus name of the caller: the monitor keys its subscribers by it.
 std::string senderOf(sd_bus_message* call)
 {
     const char* sender = sd_bus_message_get_sender(call);
@@ -309,7 +310,9 @@ int PathManagerAdaptor::onListManagedInterfaces(sd_bus_message* call, void* self
         msg::check(sd_bus_message_open_container(reply, SD_BUS_TYPE_ARRAY, "(sasa{sv})"), "write the interfaces");
         for (const auto& m : managed) {
             msg::check(sd_bus_message_open_container(reply, SD_BUS_TYPE_STRUCT, "sasa{sv}"), "write an interface");
-            msg::check(sd_bus_message_append_basic(reply, SD_BUS_TYPE_STRING, m.interface.c_str()),
+            // A declared pattern comes from the configuration file, whose
+            // bytes need not be UTF-8.
+            msg::check(sd_bus_message_append_basic(reply, SD_BUS_TYPE_STRING, utf8Shown(m.interface).c_str()),
                        "write an interface");
             msg::appendStrings(reply, m.flags);
             msg::appendOptions(reply, m.options);

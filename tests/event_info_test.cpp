@@ -3,6 +3,7 @@
 // and only what the kernel sent.
 #include "event_info.hpp"
 #include "pm_protocol.hpp"
+#include "utf8_text.hpp"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>

@@ -373,6 +373,21 @@ TEST_F(ManagedInterfacesBusTest, ADeclaredInterfaceGetsItsEndpointsAtStartAndAft
     EXPECT_THAT(endpoints(), ElementsAre("192.0.2.1 dev mi0 subflow backup"));
 }
 
+// The configuration file may hold bytes that are not UTF-8 (a device name
+// may): ListManagedInterfaces still answers, with such bytes shown as \xNN.
+TEST_F(ManagedInterfacesBusTest, ADeclaredNameThatIsNotUtf8IsListedEscaped)
+{
+    const std::string conf = bus_.tempDir() + "/pathmanager.conf";
+    std::ofstream(conf) << "[interface:v\xff*]\nflags=subflow\nfamilies=ipv4\n";
+    client_.reset();
+    ASSERT_EQ(bus_.stopDaemon(), "");
+    bus_.restartDaemon();
+    client_ = std::make_unique<BusClient>(bus_.busAddress());
+
+    EXPECT_THAT(managed(), ElementsAre("v\\xff* [ subflow ] { families=ipv4, owner=config source=" + conf +
+                                       ":1 [interface:v\\xff*] unique-local=false }"));
+}
+
 TEST_F(ManagedInterfacesBusTest, BadCallsAreRefusedByNameAndChangeNothing)
 {
     addVeth(" && ip addr add 192.0.2.1/24 dev mi0");

@@ -27,12 +27,7 @@ std::unique_ptr<InterfaceNames> systemInterfaceNames();
 // A device name may be any bytes but '/', ':' and white space, while a
 // D-Bus string must be UTF-8: a byte that is not part of valid UTF-8 is
 // shown as the text \xNN (one odd name must not make a whole table or
-// event unreadable).
+// event unreadable; utf8Shown()).
 std::string interfaceLabel(InterfaceNames& names, std::int32_t ifindex);
-
-// text as is when it is valid UTF-8 (no overlong forms, surrogates or code
-// points above U+10FFFF); otherwise each byte outside a valid sequence
-// written as \xNN.
-std::string utf8Shown(std::string_view text);
 
 }  // namespace mptcp
