@@ -56,14 +56,6 @@ const std::string& PathManagerService::labelOf(std::int32_t ifindex,
     return it->second;
 }
 
-std::vector<EndpointStruct> PathManagerService::listEndpoints()
-{
-    std::vector<EndpointStruct> out;
-    visitEndpoints(
-        [&out](const Endpoint& ep, const std::string& interface) { out.push_back(toStruct(ep, interface)); });
-    return out;
-}
-
 void PathManagerService::flushEndpoints()
 {
     pm_.flushEndpoints();

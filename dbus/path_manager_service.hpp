@@ -36,10 +36,10 @@ public:
     void changeEndpoint(std::uint32_t id, const std::string& address, std::uint16_t port,
                         const std::vector<std::string>& changes);
     EndpointStruct getEndpoint(std::uint32_t id);
-    std::vector<EndpointStruct> listEndpoints();
-    // The same table, each endpoint with its interface's name, without
-    // building strings and vectors for it (the adaptor writes them straight
-    // into the reply). Throws PmError like listEndpoints().
+    // The kernel's table, each endpoint with its interface's name (looked
+    // up once per call for each device), without building strings and
+    // vectors for it: ListEndpoints writes them straight into the reply.
+    // Throws PmError.
     template <typename Visit>
     void visitEndpoints(Visit&& visit);
     void flushEndpoints();

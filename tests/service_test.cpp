@@ -62,19 +62,19 @@ protected:
     std::vector<std::string> listed()
     {
         std::vector<std::string> out;
-        for (const auto& ep : service_.listEndpoints()) {
-            std::string line = std::to_string(ep.get<0>()) + " " + ep.get<1>();
-            if (ep.get<2>() != 0) {
-                line += " port " + std::to_string(ep.get<2>());
+        service_.visitEndpoints([&out](const Endpoint& ep, const std::string& interface) {
+            std::string line = std::to_string(ep.id) + " " + ep.address.toString();
+            if (ep.port != 0) {
+                line += " port " + std::to_string(ep.port);
             }
-            if (!ep.get<3>().empty()) {
-                line += " dev " + ep.get<3>();
+            if (!interface.empty()) {
+                line += " dev " + interface;
             }
-            for (const auto& f : ep.get<4>()) {
+            for (const auto& f : flagNames(ep.flags)) {
                 line += " " + f;
             }
             out.push_back(line);
-        }
+        });
         return out;
     }
 
