@@ -9,7 +9,19 @@
 #include <cstring>
 #include <stdexcept>
 
-namespace mptcp::dbus::msg {
+namespace mptcp::dbus {
+
+VtableSlot::VtableSlot(sd_bus* bus, const char* path, const char* interface, const sd_bus_vtable* vtable,
+                       void* userData)
+{
+    const int r = sd_bus_add_object_vtable(bus, &slot_, path, interface, vtable, userData);
+    if (r < 0) {
+        slot_ = nullptr;
+        throw std::runtime_error(std::string("cannot serve ") + interface + " on " + path + ": " + std::strerror(-r));
+    }
+}
+
+namespace msg {
 namespace {
 
 [[noreturn]] void unreadable(const char* what, int r)
@@ -143,11 +155,16 @@ OptionMap readOptions(sd_bus_message* m)
     return out;
 }
 
-void check(int r, const char* what)
+void failed(int r, const char* what)
 {
-    if (r < 0) {
-        throw std::runtime_error(std::string("cannot ") + what + ": " + std::strerror(-r));
-    }
+    throw std::runtime_error(std::string("cannot ") + what + ": " + std::strerror(-r));
+}
+
+void appendAscii(sd_bus_message* m, const char* text, std::size_t size, const char* what)
+{
+    char* space = nullptr;
+    check(sd_bus_message_append_string_space(m, size, &space), what);
+    std::memcpy(space, text, size);
 }
 
 void appendStrings(sd_bus_message* m, const std::vector<std::string>& strings)
@@ -258,4 +275,5 @@ void replyError(const char* what, sd_bus_message* call, const std::string& name,
     }
 }
 
-}  // namespace mptcp::dbus::msg
+}  // namespace msg
+}  // namespace mptcp::dbus

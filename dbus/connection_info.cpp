@@ -5,11 +5,6 @@
 
 namespace mptcp::dbus {
 
-void writeFailed(int r)
-{
-    throw std::runtime_error(std::string("cannot write the reply: ") + std::strerror(-r));
-}
-
 // One dict entry is six sd-bus calls: open the entry, the key, open the
 // variant, the value, close, close. Keys (and the ASCII values) go in with
 // sd_bus_message_append_string_space() and a memcpy, which skips the UTF-8
@@ -26,13 +21,6 @@ void InfoWriter::close()
 {
     checkWrite(sd_bus_message_close_container(msg_));
     checkWrite(sd_bus_message_close_container(msg_));
-}
-
-void InfoWriter::ascii(const char* text, std::size_t size)
-{
-    char* space = nullptr;
-    checkWrite(sd_bus_message_append_string_space(msg_, size, &space));
-    std::memcpy(space, text, size);
 }
 
 void InfoWriter::append(char type, const void* value)

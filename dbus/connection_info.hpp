@@ -13,6 +13,7 @@
 // numbers.
 #pragma once
 
+#include "bus_message.hpp"
 #include "connection_reader.hpp"
 #include "interface_names.hpp"
 
@@ -55,9 +56,9 @@ private:
     void socketId(const diag::SocketId& id);
     void open(Key key, const char* signature);
     void close();
-    // sd_bus_message_append_string_space(): no UTF-8 check, for text this
-    // file makes from ASCII only (keys, addresses, state names).
-    void ascii(const char* text, std::size_t size);
+    // No UTF-8 check, for text this file makes from ASCII only (keys,
+    // addresses, state names): msg::appendAscii().
+    void ascii(const char* text, std::size_t size) { msg::appendAscii(msg_, text, size, "write the reply"); }
     void entry(Key key, char type, const char* signature, const void* value)
     {
         open(key, signature);
@@ -89,15 +90,10 @@ private:
 };
 
 // An sd-bus return value, checked: a negative errno is thrown as
-// std::runtime_error "cannot write the reply: <strerror>". Inline, with the
-// throw out of line: it wraps every one of the ~115 calls per connection.
-[[noreturn]] void writeFailed(int r);
-inline int checkWrite(int r)
+// std::runtime_error "cannot write the reply: <strerror>" (msg::check).
+inline void checkWrite(int r)
 {
-    if (r < 0) [[unlikely]] {
-        writeFailed(r);
-    }
-    return r;
+    msg::check(r, "write the reply");
 }
 
 }  // namespace mptcp::dbus

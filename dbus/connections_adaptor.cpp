@@ -34,23 +34,11 @@ constexpr sd_bus_vtable kVtable[] = {
 
 }  // namespace
 
-ConnectionsSlot::ConnectionsSlot(sd_bus* bus, const char* path, const sd_bus_vtable* vtable, void* userData)
-{
-    const int r = sd_bus_add_object_vtable(bus, &slot_, path, kConnectionsInterface, vtable, userData);
-    if (r < 0) {
-        throw std::runtime_error(std::string("cannot serve ") + kConnectionsInterface + " on " + path + ": " +
-                                 std::strerror(-r));
-    }
-}
-
-ConnectionsSlot::~ConnectionsSlot()
-{
-    sd_bus_slot_unref(slot_);
-}
-
 ConnectionsAdaptor::ConnectionsAdaptor(sd_bus* bus, const char* path, diag::ConnectionReader& reader,
                                        InterfaceNames& names)
-    : reader_(reader), names_(names), slot_(bus, path, kVtable<&listConnections, &getConnection, &listSubflows>, this)
+    : reader_(reader),
+      names_(names),
+      slot_(bus, path, kConnectionsInterface, kVtable<&listConnections, &getConnection, &listSubflows>, this)
 {
 }
 
@@ -106,13 +94,13 @@ int ConnectionsAdaptor::listSubflows(sd_bus_message* call, void* self, sd_bus_er
 }
 
 NoMptcpConnectionsAdaptor::NoMptcpConnectionsAdaptor(sd_bus* bus, const char* path, std::string why)
-    : why_(std::move(why)), slot_(bus, path, kVtable<&refuse, &refuse, &refuse>, this)
+    : why_(std::move(why)), slot_(bus, path, kConnectionsInterface, kVtable<&refuse, &refuse, &refuse>, this)
 {
 }
 
 int NoMptcpConnectionsAdaptor::refuse(sd_bus_message* /*call*/, void* self, sd_bus_error* error)
 {
-    return sd_bus_error_set(error, kNotSupported, static_cast<NoMptcpConnectionsAdaptor*>(self)->why_.c_str());
+    return msg::notSupported(error, static_cast<NoMptcpConnectionsAdaptor*>(self)->why_);
 }
 
 }  // namespace mptcp::dbus

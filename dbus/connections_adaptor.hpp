@@ -14,6 +14,7 @@
 // everything becomes a D-Bus error (dbus_errors.hpp's names).
 #pragma once
 
+#include "bus_message.hpp"
 #include "connection_reader.hpp"
 #include "interface_names.hpp"
 
@@ -25,19 +26,6 @@
 namespace mptcp::dbus {
 
 inline constexpr const char* kConnectionsInterface = "org.mptcp.PathManager.Connections";
-
-// The interface's slot on the bus: registered by the constructor,
-// removed by the destructor.
-class ConnectionsSlot {
-public:
-    ConnectionsSlot(sd_bus* bus, const char* path, const sd_bus_vtable* vtable, void* userData);
-    ~ConnectionsSlot();
-    ConnectionsSlot(const ConnectionsSlot&) = delete;
-    ConnectionsSlot& operator=(const ConnectionsSlot&) = delete;
-
-private:
-    sd_bus_slot* slot_ = nullptr;
-};
 
 class ConnectionsAdaptor {
 public:
@@ -52,7 +40,7 @@ private:
 
     diag::ConnectionReader& reader_;
     InterfaceNames& names_;
-    ConnectionsSlot slot_;  // last: registered once the members above exist
+    VtableSlot slot_;  // last: registered once the members above exist
 };
 
 // The same interface on a kernel without MPTCP (no_mptcp_service.hpp):
@@ -65,7 +53,7 @@ private:
     static int refuse(sd_bus_message* call, void* self, sd_bus_error* error);
 
     std::string why_;
-    ConnectionsSlot slot_;
+    VtableSlot slot_;
 };
 
 }  // namespace mptcp::dbus

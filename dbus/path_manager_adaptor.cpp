@@ -84,7 +84,8 @@ std::string senderOf(sd_bus_message* call)
 
 }  // namespace
 
-PathManagerAdaptor::PathManagerAdaptor(sd_bus* bus, Parts parts) : parts_(parts)
+PathManagerAdaptor::PathManagerAdaptor(sd_bus* bus, Parts parts)
+    : parts_(parts), slot_(bus, kObjectPath, kPathManagerInterface, kVtable, this)
 {
     PathManagerService& service = parts.service;
     parts.gate.guardProperty<std::uint32_t>(kPathManagerInterface, "SubflowsLimit", Action::Modify,
@@ -93,26 +94,11 @@ PathManagerAdaptor::PathManagerAdaptor(sd_bus* bus, Parts parts) : parts_(parts)
                                             [&service](const std::uint32_t& v) { service.setAddAddrAcceptedLimit(v); });
     parts.gate.guardProperty<bool>(kPathManagerInterface, "Enabled", Action::Modify,
                                    [&service](const bool& v) { service.setEnabled(v); });
-    add(bus);
 }
 
-PathManagerAdaptor::PathManagerAdaptor(sd_bus* bus, std::string why) : why_(std::move(why))
+PathManagerAdaptor::PathManagerAdaptor(sd_bus* bus, std::string why)
+    : why_(std::move(why)), slot_(bus, kObjectPath, kPathManagerInterface, kVtable, this)
 {
-    add(bus);
-}
-
-PathManagerAdaptor::~PathManagerAdaptor()
-{
-    sd_bus_slot_unref(slot_);
-}
-
-void PathManagerAdaptor::add(sd_bus* bus)
-{
-    const int r = sd_bus_add_object_vtable(bus, &slot_, kObjectPath, kPathManagerInterface, kVtable, this);
-    if (r < 0) {
-        slot_ = nullptr;
-        throw std::runtime_error(std::string("cannot serve ") + kPathManagerInterface + ": " + std::strerror(-r));
-    }
 }
 
 int PathManagerAdaptor::refused(sd_bus_error* error) const

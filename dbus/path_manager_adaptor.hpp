@@ -8,6 +8,7 @@
 #pragma once
 
 #include "authorization_gate.hpp"
+#include "bus_message.hpp"
 #include "path_manager_service.hpp"
 #include "service_ports.hpp"
 
@@ -38,7 +39,6 @@ public:
     // A kernel without MPTCP: every member but Version answers
     // org.mptcp.PathManager.Error.NotSupported with `why`.
     PathManagerAdaptor(sd_bus* bus, std::string why);
-    ~PathManagerAdaptor();
     PathManagerAdaptor(const PathManagerAdaptor&) = delete;
     PathManagerAdaptor& operator=(const PathManagerAdaptor&) = delete;
 
@@ -64,13 +64,12 @@ public:
                            sd_bus_message* value, void* self, sd_bus_error* error);
 
 private:
-    void add(sd_bus* bus);
     // NotSupported without MPTCP; 0 when the parts are there.
     int refused(sd_bus_error* error) const;
 
     std::optional<Parts> parts_;
     std::string why_;
-    sd_bus_slot* slot_ = nullptr;
+    VtableSlot slot_;  // last: registered once the members above exist
 };
 
 // (usqsas), as GetEndpoint, ListEndpoints and ListLocalAddresses answer it.

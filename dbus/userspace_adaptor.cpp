@@ -59,30 +59,15 @@ FourTuple readFourTuple(sd_bus_message* call)
 }  // namespace
 
 UserspaceAdaptor::UserspaceAdaptor(sd_bus* bus, UserspaceService& service, AuthorizationGate& gate)
-    : bus_(bus), service_(&service), gate_(&gate)
+    : bus_(bus), service_(&service), gate_(&gate), slot_(bus, kObjectPath, kUserspaceInterface, kVtable, this)
 {
     gate.guardProperty<std::string>(kUserspaceInterface, "PathManager", Action::Modify,
                                     [&service](const std::string& value) { service.setPathManager(value); });
-    add();
 }
 
-UserspaceAdaptor::UserspaceAdaptor(sd_bus* bus, std::string why) : bus_(bus), why_(std::move(why))
+UserspaceAdaptor::UserspaceAdaptor(sd_bus* bus, std::string why)
+    : bus_(bus), why_(std::move(why)), slot_(bus, kObjectPath, kUserspaceInterface, kVtable, this)
 {
-    add();
-}
-
-UserspaceAdaptor::~UserspaceAdaptor()
-{
-    sd_bus_slot_unref(slot_);
-}
-
-void UserspaceAdaptor::add()
-{
-    const int r = sd_bus_add_object_vtable(bus_, &slot_, kObjectPath, kUserspaceInterface, kVtable, this);
-    if (r < 0) {
-        slot_ = nullptr;
-        throw std::runtime_error(std::string("cannot serve ") + kUserspaceInterface + ": " + std::strerror(-r));
-    }
 }
 
 int UserspaceAdaptor::refused(sd_bus_error* error) const

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "authorization_gate.hpp"
+#include "bus_message.hpp"
 #include "userspace_service.hpp"
 
 #include <systemd/sd-bus.h>
@@ -23,7 +24,6 @@ public:
     UserspaceAdaptor(sd_bus* bus, UserspaceService& service, AuthorizationGate& gate);
     // A kernel without MPTCP: NotSupported for every member, with `why`.
     UserspaceAdaptor(sd_bus* bus, std::string why);
-    ~UserspaceAdaptor();
     UserspaceAdaptor(const UserspaceAdaptor&) = delete;
     UserspaceAdaptor& operator=(const UserspaceAdaptor&) = delete;
 
@@ -44,7 +44,6 @@ public:
                               sd_bus_message* value, void* self, sd_bus_error* error);
 
 private:
-    void add();
     // NotSupported without MPTCP; 0 otherwise.
     int refused(sd_bus_error* error) const;
 
@@ -52,7 +51,7 @@ private:
     UserspaceService* service_ = nullptr;
     AuthorizationGate* gate_ = nullptr;
     std::string why_;
-    sd_bus_slot* slot_ = nullptr;
+    VtableSlot slot_;  // last: registered once the members above exist
 };
 
 }  // namespace mptcp::dbus
