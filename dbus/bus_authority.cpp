@@ -1,11 +1,10 @@
 #include "bus_authority.hpp"
+
+#include "bus_call.hpp"
+#include "bus_message.hpp"
 #include "journal_log.hpp"
 
-#include <sdbus-c++/sdbus-c++.h>
-
 #include <array>
-#include <cstdio>
-#include <map>
 #include <string_view>
 
 namespace mptcp::dbus {
@@ -19,37 +18,43 @@ constexpr std::uint32_t kAllowUserInteraction = 1;
 
 using Clock = std::chrono::steady_clock;
 
-// sdbus-c++ 1.2 lets exceptions from a reply handler escape into sd-bus's
-// C frames: nothing may leave one.
-template <typename Fn>
-void guarded(const char* what, Fn&& fn) noexcept
-{
-    try {
-        fn();
-    } catch (const std::exception& e) {
-        mptcp::journal::logLine(mptcp::journal::Priority::Error, "mptcp-pathmanagerd",
-                                std::string(what) + ": " + e.what());
-    } catch (...) {
-        mptcp::journal::logLine(mptcp::journal::Priority::Error, "mptcp-pathmanagerd", std::string(what) + " failed");
-    }
-}
-
 bool isTimeout(const std::string& errorName)
 {
     return errorName == "org.freedesktop.DBus.Error.NoReply" || errorName == "org.freedesktop.DBus.Error.Timeout" ||
            errorName == "org.freedesktop.DBus.Error.TimedOut";
 }
 
-PolkitAnswer fromResult(bool authorized, bool challenge, const std::map<std::string, std::string>& details)
-{
+// CheckAuthorization's result (bba{ss}): is_authorized, is_challenge and
+// details, of which only polkit.dismissed matters here. An answer that
+// cannot be read is a failed check.
+PolkitAnswer readResult(sd_bus_message* m) noexcept
+try {
     using V = PolkitAnswer::Verdict;
+    int authorized = 0;
+    int challenge = 0;
+    bool dismissed = false;
+    msg::check(sd_bus_message_enter_container(m, 'r', "bba{ss}"), "read polkit's answer");
+    msg::check(sd_bus_message_read(m, "bb", &authorized, &challenge), "read polkit's answer");
+    msg::check(sd_bus_message_enter_container(m, 'a', "{ss}"), "read polkit's details");
+    const char* key = nullptr;
+    const char* value = nullptr;
+    for (;;) {
+        const int r = sd_bus_message_read(m, "{ss}", &key, &value);
+        msg::check(r, "read polkit's details");
+        if (r == 0) {
+            break;
+        }
+        dismissed = dismissed || (std::string_view(key) == "polkit.dismissed" && std::string_view(value) == "true");
+    }
     if (authorized) {
         return {V::Authorized, "", {}};
     }
-    if (const auto it = details.find("polkit.dismissed"); it != details.end() && it->second == "true") {
+    if (dismissed) {
         return {V::Dismissed, "", {}};
     }
     return {challenge ? V::NeedsAuthentication : V::NotAuthorized, "", {}};
+} catch (const std::exception& e) {
+    return {PolkitAnswer::Verdict::Failed, std::string("polkit's answer is unreadable: ") + e.what(), {}};
 }
 
 }  // namespace
@@ -72,91 +77,71 @@ bool meansUnreachable(const std::string& errorName)
 void BusAuthorityQueries::askUnixUser(const std::string& uniqueName, UidAnswer answer)
 {
     try {
-        if (!busDriver_) {
-            busDriver_ = sdbus::createProxy(bus_, "org.freedesktop.DBus", "/org/freedesktop/DBus");
-        }
-        busDriver_->callMethodAsync("GetConnectionUnixUser")
-            .onInterface("org.freedesktop.DBus")
-            .withTimeout(limits_.check)
-            .withArguments(uniqueName)
-            .uponReplyInvoke([answer](const sdbus::Error* error, std::uint32_t uid) {
-                guarded("the caller's uid", [&] {
-                    if (error != nullptr) {
-                        answer(std::nullopt, error->getName() + ": " + error->getMessage());
-                    } else {
-                        answer(static_cast<uid_t>(uid), "");
-                    }
-                });
-            });
-    } catch (const sdbus::Error& e) {
-        answer(std::nullopt, e.getName() + ": " + e.getMessage());
+        auto call = newMethodCall(bus_, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                  "GetConnectionUnixUser");
+        msg::check(sd_bus_message_append_basic(call.get(), 's', uniqueName.c_str()), "write the caller's name");
+        callAsync(call, limits_.check, "the caller's uid", [answer](const CallReply& reply) {
+            if (reply.failed()) {
+                answer(std::nullopt, reply.errorText());
+                return;
+            }
+            std::uint32_t uid = 0;
+            if (const int r = sd_bus_message_read_basic(reply.message(), 'u', &uid); r <= 0) {
+                answer(std::nullopt, "the bus driver's answer about the caller is not a uid");
+                return;
+            }
+            answer(static_cast<uid_t>(uid), "");
+        });
+    } catch (const std::exception& e) {
+        answer(std::nullopt, e.what());
     }
-}
-
-sdbus::IProxy& BusAuthorityQueries::polkit()
-{
-    if (!polkit_) {
-        polkit_ = sdbus::createProxy(bus_, kPolkitName, kPolkitPath);
-    }
-    return *polkit_;
 }
 
 void BusAuthorityQueries::checkAuthorization(const Caller& caller, const char* actionId,
                                              const std::string& cancellationId, PolkitReply reply)
 {
-    using Subject = sdbus::Struct<std::string, std::map<std::string, sdbus::Variant>>;
-    using Result = sdbus::Struct<bool, bool, std::map<std::string, std::string>>;
-    const Subject subject{std::string("system-bus-name"),
-                          std::map<std::string, sdbus::Variant>{{"name", sdbus::Variant(caller.uniqueName)}}};
-    const std::map<std::string, std::string> details;
     const std::uint32_t flags = caller.allowInteractive ? kAllowUserInteraction : 0;
     // The call's own timeout is the check's time limit: sd-bus answers it
     // with NoReply when it runs out, while everything else goes on.
     const std::chrono::milliseconds limit = caller.allowInteractive ? limits_.interactiveCheck : limits_.check;
     const auto started = Clock::now();
     try {
-        polkit()
-            .callMethodAsync("CheckAuthorization")
-            .onInterface(kPolkitInterface)
-            .withTimeout(limit)
-            .withArguments(subject, std::string(actionId), details, flags, cancellationId)
-            .uponReplyInvoke([reply, limit, started](const sdbus::Error* error, Result result) {
-                guarded("polkit's answer", [&] {
-                    using V = PolkitAnswer::Verdict;
-                    if (error == nullptr) {
-                        reply(fromResult(result.get<0>(), result.get<1>(), result.get<2>()));
-                    } else if (isTimeout(error->getName()) &&
-                               Clock::now() - started + std::chrono::milliseconds(10) >= limit) {
-                        reply({V::TimedOut, error->getName() + ": " + error->getMessage(), limit});
-                    } else {
-                        const V verdict = meansUnreachable(error->getName()) ? V::Unreachable : V::Failed;
-                        reply({verdict, error->getName() + ": " + error->getMessage(), {}});
-                    }
-                });
-            });
-    } catch (const sdbus::Error& e) {
-        reply({PolkitAnswer::Verdict::Unreachable, e.getName() + ": " + e.getMessage(), {}});
+        auto call = newMethodCall(bus_, kPolkitName, kPolkitPath, kPolkitInterface, "CheckAuthorization");
+        // subject (sa{sv}): the caller's bus name; details a{ss}: none.
+        msg::check(sd_bus_message_append(call.get(), "(sa{sv})sa{ss}us", "system-bus-name", 1, "name", "s",
+                                         caller.uniqueName.c_str(), actionId, 0, flags, cancellationId.c_str()),
+                   "write polkit's check");
+        callAsync(call, limit, "polkit's answer", [reply, limit, started](const CallReply& answer) {
+            using V = PolkitAnswer::Verdict;
+            if (!answer.failed()) {
+                reply(readResult(answer.message()));
+            } else if (isTimeout(answer.errorName()) &&
+                       Clock::now() - started + std::chrono::milliseconds(10) >= limit) {
+                reply({V::TimedOut, answer.errorText(), limit});
+            } else {
+                const V verdict = meansUnreachable(answer.errorName()) ? V::Unreachable : V::Failed;
+                reply({verdict, answer.errorText(), {}});
+            }
+        });
+    } catch (const std::exception& e) {
+        reply({PolkitAnswer::Verdict::Unreachable, e.what(), {}});
     }
 }
 
 void BusAuthorityQueries::cancelCheck(const std::string& cancellationId)
 {
     try {
-        polkit()
-            .callMethodAsync("CancelCheckAuthorization")
-            .onInterface(kPolkitInterface)
-            .withTimeout(limits_.check)
-            .withArguments(cancellationId)
-            .uponReplyInvoke([cancellationId](const sdbus::Error* error) {
-                // polkit refuses to cancel a check it already answered; any
-                // other refusal is worth a line in the log.
-                if (error != nullptr && error->getName() != "org.freedesktop.PolicyKit1.Error.NotAuthorized") {
-                    mptcp::journal::logLine(mptcp::journal::Priority::Warning, "mptcp-pathmanagerd",
-                                            "cancelling polkit check " + cancellationId + ": " + error->getName() +
-                                                ": " + error->getMessage());
-                }
-            });
-    } catch (const sdbus::Error& e) {
+        auto call = newMethodCall(bus_, kPolkitName, kPolkitPath, kPolkitInterface, "CancelCheckAuthorization");
+        msg::check(sd_bus_message_append_basic(call.get(), 's', cancellationId.c_str()), "write the cancellation");
+        callAsync(call, limits_.check, "polkit's cancellation", [cancellationId](const CallReply& answer) {
+            // polkit refuses to cancel a check it already answered; any
+            // other refusal is worth a line in the log.
+            if (answer.failed() && answer.errorName() != "org.freedesktop.PolicyKit1.Error.NotAuthorized") {
+                mptcp::journal::logLine(mptcp::journal::Priority::Warning, "mptcp-pathmanagerd",
+                                        "cancelling polkit check " + cancellationId + ": " + answer.errorText());
+            }
+        });
+    } catch (const std::exception& e) {
         mptcp::journal::logLine(mptcp::journal::Priority::Warning, "mptcp-pathmanagerd",
                                 "cannot cancel polkit check " + cancellationId + ": " + e.what());
     }

@@ -4,17 +4,14 @@
 // CheckAuthorization / CancelCheckAuthorization for its bus name. No
 // libpolkit: polkit's D-Bus API is a method call, and its library would
 // pull GLib into the daemon (docs/architecture.md, "Budgets that shaped the
-// design"). Both proxies are made on first use, so a
-// daemon that only ever serves reads never talks to polkit.
+// design"). A daemon that only ever serves reads never talks to polkit.
 #pragma once
 
 #include "polkit_authorizer.hpp"
 
-#include <sdbus-c++/IConnection.h>
-#include <sdbus-c++/IProxy.h>
+#include <systemd/sd-bus.h>
 
 #include <chrono>
-#include <memory>
 
 namespace mptcp::dbus {
 
@@ -32,7 +29,7 @@ struct AuthorizationLimits {
 
 class BusAuthorityQueries final : public AuthorityQueries {
 public:
-    BusAuthorityQueries(sdbus::IConnection& bus, AuthorizationLimits limits) : bus_(bus), limits_(limits) {}
+    BusAuthorityQueries(sd_bus* bus, AuthorizationLimits limits) : bus_(bus), limits_(limits) {}
 
     void askUnixUser(const std::string& uniqueName, UidAnswer answer) override;
     void checkAuthorization(const Caller& caller, const char* actionId, const std::string& cancellationId,
@@ -40,12 +37,8 @@ public:
     void cancelCheck(const std::string& cancellationId) override;
 
 private:
-    sdbus::IProxy& polkit();
-
-    sdbus::IConnection& bus_;
+    sd_bus* bus_;
     AuthorizationLimits limits_;
-    std::unique_ptr<sdbus::IProxy> busDriver_;
-    std::unique_ptr<sdbus::IProxy> polkit_;
 };
 
 // Whether a D-Bus error from calling polkit means that polkit is not there

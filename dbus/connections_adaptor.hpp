@@ -3,9 +3,9 @@
 // Read-only and open to every local user (the kernel shows them the same
 // through sock_diag), so no authorization.
 //
-// A hand-written sd-bus vtable (sd_bus_add_object_vtable) on the raw
-// sd_bus the daemon already holds (raw_bus.hpp), beside the other
-// interfaces' vtables on the same path: the handlers write the
+// A hand-written sd-bus vtable (sd_bus_add_object_vtable) on the daemon's
+// sd_bus (system_bus.hpp), beside the other interfaces' vtables on the
+// same path: the handlers write the
 // dicts straight into the reply (connection_info.hpp), with no generated
 // adaptor, std::function or sdbus::Message in between. The names and
 // types are those of dbus/org.mptcp.PathManager.Connections.xml (the

@@ -41,13 +41,6 @@ bool signalHasToken(std::uint8_t type)
     return needsToken(type);
 }
 
-EventInfo eventInfo(const PmEvent& e, InterfaceNames& names)
-{
-    EventInfo info;
-    forEachInfo(e, names, [&info](const char* key, auto value) { info.emplace(key, sdbus::Variant(value)); });
-    return info;
-}
-
 namespace {
 
 // One value of the info dict as a variant: opened, appended and closed

@@ -7,15 +7,11 @@
 #include "event_decoder.hpp"
 #include "interface_names.hpp"
 
-#include <sdbus-c++/Types.h>
 #include <systemd/sd-bus.h>
 
-#include <map>
 #include <string>
 
 namespace mptcp::dbus {
-
-using EventInfo = std::map<std::string, sdbus::Variant>;
 
 // The signal of a known event type ("ConnectionCreated", ...), or
 // "UnknownEvent" for a type this build does not know.
@@ -27,8 +23,8 @@ bool signalHasToken(std::uint8_t type);
 
 // Calls put(key, value) for every key of the event's `info`, in the
 // contract's order, with the value in the contract's type. The one list of
-// keys: eventInfo() builds a dictionary from it, appendEventInfo() writes
-// the same straight into a message.
+// keys: appendEventInfo() writes it into a message (and the unit test
+// builds a dictionary from it).
 template <typename Put>
 void forEachInfo(const PmEvent& e, InterfaceNames& names, Put&& put)
 {
@@ -80,12 +76,9 @@ void forEachInfo(const PmEvent& e, InterfaceNames& names, Put&& put)
     }
 }
 
-EventInfo eventInfo(const PmEvent& event, InterfaceNames& names);
-
-// Appends the event's `info` as a{sv} to a message being built. Writes the
-// same as `message << eventInfo(event, names)` without building the map and
-// its variants first, straight with sd-bus; throws std::runtime_error: this runs once per event and subscriber in a
-// storm.
+// Appends the event's `info` as a{sv} to a message being built, straight
+// with sd-bus (no map of variants first: this runs once per event and
+// subscriber in a storm); throws std::runtime_error.
 void appendEventInfo(sd_bus_message* message, const PmEvent& event, InterfaceNames& names);
 
 // The first argument of the event's per-event signal and of its EventBatch

@@ -42,7 +42,7 @@ std::uint32_t epollEvents(short pollEvents)
 
 }  // namespace
 
-EventLoop::EventLoop(sdbus::IConnection& bus, std::size_t busMessagesPerTurn)
+EventLoop::EventLoop(LoopBus& bus, std::size_t busMessagesPerTurn)
     : bus_(bus), busMessagesPerTurn_(busMessagesPerTurn == 0 ? 1 : busMessagesPerTurn)
 {
     sigset_t mask;
@@ -150,19 +150,19 @@ int EventLoop::run()
         // queued: wait without sleeping, give the readers their turn, and
         // come back.
         std::size_t handled = 0;
-        while (handled < busMessagesPerTurn_ && bus_.processPendingRequest()) {
+        while (handled < busMessagesPerTurn_ && bus_.processOne()) {
             ++handled;
         }
         const bool busHasMore = handled == busMessagesPerTurn_;
-        const auto poll = bus_.getEventLoopPollData();
+        const LoopBus::Wait wait = bus_.wait();
         int timeoutMs = -1;
         if (busHasMore) {
             timeoutMs = 0;
-        } else if (const auto rel = poll.getRelativeTimeout()) {
+        } else if (wait.timeout) {
             timeoutMs = static_cast<int>(
-                std::min<std::int64_t>(std::chrono::ceil<std::chrono::milliseconds>(*rel).count(), 60'000));
+                std::min<std::int64_t>(std::chrono::ceil<std::chrono::milliseconds>(*wait.timeout).count(), 60'000));
         }
-        syncBus(poll.fd, poll.events);
+        syncBus(wait.fd, wait.events);
         syncReaders();
         const int n = epoll_wait(epollFd_, ready.data(), static_cast<int>(ready.size()), timeoutMs);
         if (n < 0) {

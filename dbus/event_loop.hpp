@@ -1,7 +1,7 @@
 // The daemon's one loop: the bus connection, SIGTERM/SIGINT through a
 // signalfd, and any further descriptors (kernel event sockets, timers) that
-// later parts of the service register. sdbus-c++ 1.2 has no sd-event
-// integration, so this is the place where everything meets.
+// later parts of the service register: the one place where everything
+// meets (the daemon does not use sd-event).
 //
 // It waits with epoll(7): the descriptors are registered once, and a wakeup
 // costs the kernel only what is ready. poll(2) asked every descriptor's
@@ -16,15 +16,34 @@
 // asynchronous), so a turn is short.
 #pragma once
 
-#include <sdbus-c++/IConnection.h>
-
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace mptcp::dbus {
+
+// What the loop needs of the bus connection: sd-bus's (SystemBus), or a
+// test's.
+class LoopBus {
+public:
+    // What to wait for before the next processOne(): poll(2)'s events on
+    // fd, and at most `timeout` (a pending call's deadline), if any.
+    struct Wait {
+        int fd;
+        short events;
+        std::optional<std::chrono::microseconds> timeout;
+    };
+    virtual ~LoopBus() = default;
+    // Handles one queued message (or one step of the connection's work);
+    // false when there was nothing to do. Throws when the connection is
+    // lost.
+    virtual bool processOne() = 0;
+    virtual Wait wait() const = 0;
+};
 
 class EventLoop {
 public:
@@ -34,7 +53,7 @@ public:
 
     // Blocks SIGTERM and SIGINT for the process and reads them from a
     // signalfd, so that a signal ends the loop between two requests.
-    explicit EventLoop(sdbus::IConnection& bus, std::size_t busMessagesPerTurn = kBusMessagesPerTurn);
+    explicit EventLoop(LoopBus& bus, std::size_t busMessagesPerTurn = kBusMessagesPerTurn);
     ~EventLoop();
     EventLoop(const EventLoop&) = delete;
     EventLoop& operator=(const EventLoop&) = delete;
@@ -49,8 +68,8 @@ public:
     // again, even for an event of that same turn.
     void removeReader(int fd);
 
-    // Runs until a signal arrives (returns its number). Throws sdbus::Error
-    // when the bus connection is lost.
+    // Runs until a signal arrives (returns its number). Throws what the
+    // bus throws when its connection is lost.
     int run();
 
 private:
@@ -70,7 +89,7 @@ private:
     void syncBus(int fd, short events);
     void control(int op, int fd, std::uint32_t events, std::uint64_t id);
 
-    sdbus::IConnection& bus_;
+    LoopBus& bus_;
     std::size_t busMessagesPerTurn_;
     int signalFd_ = -1;
     int epollFd_ = -1;

@@ -22,15 +22,13 @@
 #include "peer_tracker.hpp"
 #include "periodic_timer.hpp"
 #include "pm_client.hpp"
-#include "raw_bus.hpp"
 #include "reload_signal.hpp"
 #include "route_events.hpp"
+#include "system_bus.hpp"
 #include "userspace_adaptor.hpp"
 #include "userspace_pm.hpp"
 #include "userspace_service.hpp"
 #include "version.hpp"
-
-#include <sdbus-c++/sdbus-c++.h>
 
 #include <malloc.h>
 #include <sys/utsname.h>
@@ -213,39 +211,38 @@ int main(int argc, char** argv)
     mptcp::MptcpEnabledSetting enabled;
     mptcp::diag::ConnectionReader connections(*sockDiag);
 
-    std::unique_ptr<sdbus::IConnection> bus;
+    std::unique_ptr<mptcp::dbus::SystemBus> bus;
     try {
-        bus = sdbus::createSystemBusConnection();
-    } catch (const sdbus::Error& e) {
-        log("cannot connect to %s", (busDescription() + ": " + e.getMessage()).c_str(), kError);
+        bus = std::make_unique<mptcp::dbus::SystemBus>();
+    } catch (const mptcp::dbus::BusFailure& e) {
+        log("cannot connect to %s", (busDescription() + ": " + e.what()).c_str(), kError);
         return 1;
     }
 
     try {
-        // Every interface is an sd-bus vtable on the connection's sd_bus,
-        // and the signals are sent with sd-bus too.
-        mptcp::dbus::RawBus rawBus(*bus);
-        mptcp::dbus::BusNotifier notifier(rawBus.get());
+        // Every interface is an sd-bus vtable, and the signals are sent
+        // with sd-bus too.
+        mptcp::dbus::BusNotifier notifier(bus->get());
         // Changes: uid 0, or polkit's action, asked without waiting.
-        mptcp::dbus::BusAuthorityQueries authority(*bus, authLimits);
+        mptcp::dbus::BusAuthorityQueries authority(bus->get(), authLimits);
         mptcp::dbus::PolkitAuthorizer authorizer(authority, [](const std::string& line) { log("%s", line.c_str()); });
-        mptcp::dbus::AuthorizationGate gate(rawBus.get(), authorizer);
+        mptcp::dbus::AuthorizationGate gate(bus->get(), authorizer);
         mptcp::dbus::PathManagerService service(pm, enabled, notifier);
         notifier.readValuesFrom(service);
         // The kernel's events as signals, while someone listens; a peer
         // that leaves the bus is unsubscribed.
-        mptcp::dbus::BusEventSignals eventSignals(rawBus.get(), *names);
+        mptcp::dbus::BusEventSignals eventSignals(bus->get(), *names);
         mptcp::dbus::TimerFdBatchTimer batchTimer;  // SubscribeBatched's max-delay-ms
         mptcp::dbus::Monitor monitor(events.get(), eventSignals, client->familyId(),
                                      {.always = alwaysMonitor, .timer = &batchTimer});
         mptcp::dbus::PeerTracker peers;
-        peers.watch(*bus);
+        peers.watch(bus->get());
         peers.onVanished([&monitor](const std::string& name) { monitor.peerVanished(name); });
         peers.onVanished([&authorizer](const std::string& name) { authorizer.callerVanished(name); });
         mptcp::dbus::ManagedInterfaces interfaces(managed, notifier);
-        mptcp::dbus::PathManagerAdaptor adaptor(rawBus.get(), {service, monitor, interfaces, gate});
+        mptcp::dbus::PathManagerAdaptor adaptor(bus->get(), {service, monitor, interfaces, gate});
         // Live connections: read-only, from the kernel at each call.
-        mptcp::dbus::ConnectionsAdaptor connectionsAdaptor(rawBus.get(), mptcp::dbus::kObjectPath, connections, *names);
+        mptcp::dbus::ConnectionsAdaptor connectionsAdaptor(bus->get(), mptcp::dbus::kObjectPath, connections, *names);
         // The userspace path manager: its interface on the same object,
         // and the event subscription held while it is selected.
         mptcp::UserspacePm userspacePm(*client, *names, tokenListsSupported());
@@ -256,7 +253,7 @@ int main(int argc, char** argv)
             {.pathManagerChanged = [&userspaceAdaptorPtr] { userspaceAdaptorPtr->pathManagerChanged(); },
              .holdEvents = [&monitor](bool on) { monitor.hold(on); },
              .log = [](const std::string& line) { log("%s", line.c_str()); }});
-        mptcp::dbus::UserspaceAdaptor userspaceAdaptor(rawBus.get(), userspace, gate);
+        mptcp::dbus::UserspaceAdaptor userspaceAdaptor(bus->get(), userspace, gate);
         userspaceAdaptorPtr = &userspaceAdaptor;
         gate.interceptPropertyWrites(mptcp::dbus::kObjectPath);
         mptcp::dbus::EventLoop loop(*bus);
@@ -290,8 +287,8 @@ int main(int argc, char** argv)
         // its first call never finds the name without the object.
         try {
             bus->requestName(mptcp::dbus::kBusName);
-        } catch (const sdbus::Error& e) {
-            log("cannot own org.mptcp.PathManager: %s", e.getMessage().c_str(), kError);
+        } catch (const mptcp::dbus::BusFailure& e) {
+            log("cannot own org.mptcp.PathManager: %s", e.what(), kError);
             return 1;
         }
         log("serving org.mptcp.PathManager on %s", busDescription().c_str());
@@ -310,8 +307,8 @@ int main(int argc, char** argv)
         const int sig = loop.run();
         log("stopping on %s", strsignal(sig));
         return 0;
-    } catch (const sdbus::Error& e) {
-        log("lost the bus: %s", (e.getName() + ": " + e.getMessage()).c_str(), kError);
+    } catch (const mptcp::dbus::BusFailure& e) {
+        log("lost the bus: %s", e.what(), kError);
         return 1;
     } catch (const std::exception& e) {
         log("fatal: %s", e.what(), kError);

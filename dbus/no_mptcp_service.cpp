@@ -5,7 +5,7 @@
 #include "event_loop.hpp"
 #include "journal_log.hpp"
 #include "path_manager_adaptor.hpp"
-#include "raw_bus.hpp"
+#include "system_bus.hpp"
 #include "userspace_adaptor.hpp"
 
 #include <cstdio>
@@ -23,23 +23,22 @@ void log(const std::string& line, journal::Priority priority = journal::Priority
 
 int serveWithoutMptcp(const std::string& why)
 {
-    std::unique_ptr<sdbus::IConnection> bus;
+    std::unique_ptr<SystemBus> bus;
     try {
-        bus = sdbus::createSystemBusConnection();
-    } catch (const sdbus::Error& e) {
-        log("cannot connect to the system bus: " + e.getMessage(), journal::Priority::Error);
+        bus = std::make_unique<SystemBus>();
+    } catch (const BusFailure& e) {
+        log(std::string("cannot connect to the system bus: ") + e.what(), journal::Priority::Error);
         return 1;
     }
     try {
-        RawBus rawBus(*bus);
-        PathManagerAdaptor adaptor(rawBus.get(), why);
-        NoMptcpConnectionsAdaptor connections(rawBus.get(), kObjectPath, why);
-        UserspaceAdaptor userspace(rawBus.get(), why);
+        PathManagerAdaptor adaptor(bus->get(), why);
+        NoMptcpConnectionsAdaptor connections(bus->get(), kObjectPath, why);
+        UserspaceAdaptor userspace(bus->get(), why);
         EventLoop loop(*bus);
         try {
             bus->requestName(kBusName);
-        } catch (const sdbus::Error& e) {
-            log("cannot own org.mptcp.PathManager: " + e.getMessage(), journal::Priority::Error);
+        } catch (const BusFailure& e) {
+            log(std::string("cannot own org.mptcp.PathManager: ") + e.what(), journal::Priority::Error);
             return 1;
         }
         log("serving org.mptcp.PathManager without MPTCP: every call answers "
@@ -48,8 +47,8 @@ int serveWithoutMptcp(const std::string& why)
         const int sig = loop.run();
         log(std::string("stopping on ") + strsignal(sig));
         return 0;
-    } catch (const sdbus::Error& e) {
-        log("lost the bus: " + e.getName() + ": " + e.getMessage(), journal::Priority::Error);
+    } catch (const BusFailure& e) {
+        log(std::string("lost the bus: ") + e.what(), journal::Priority::Error);
         return 1;
     } catch (const std::exception& e) {
         log(std::string("fatal: ") + e.what(), journal::Priority::Error);

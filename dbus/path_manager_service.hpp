@@ -9,8 +9,6 @@
 #include "path_manager.hpp"
 #include "service_ports.hpp"
 
-#include <sdbus-c++/Types.h>
-
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -21,7 +19,7 @@
 namespace mptcp::dbus {
 
 // (id, address, port, interface, flags) as the contract's (usqsas).
-using EndpointStruct = sdbus::Struct<std::uint32_t, std::string, std::uint16_t, std::string, std::vector<std::string>>;
+using EndpointStruct = std::tuple<std::uint32_t, std::string, std::uint16_t, std::string, std::vector<std::string>>;
 
 class PathManagerService {
 public:

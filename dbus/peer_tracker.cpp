@@ -1,9 +1,7 @@
 #include "peer_tracker.hpp"
 
 #include "journal_log.hpp"
-
-#include <sdbus-c++/Error.h>
-#include <sdbus-c++/Message.h>
+#include "system_bus.hpp"
 
 #include <cstdio>
 #include <exception>
@@ -19,23 +17,30 @@ constexpr const char* kVanishedRule =
 
 }  // namespace
 
-void PeerTracker::watch(sdbus::IConnection& bus)
+void PeerTracker::watch(sd_bus* bus)
 {
-    match_ = bus.addMatch(kVanishedRule, [this](sdbus::Message& msg) {
-        // sdbus-c++ 1.2 lets exceptions from a match callback escape into
-        // sd-bus's C frames: nothing may leave this lambda.
-        try {
-            std::string name, oldOwner, newOwner;
-            msg >> name >> oldOwner >> newOwner;
-            nameOwnerChanged(name, oldOwner, newOwner);
-        } catch (const std::exception& e) {
-            journal::logLine(journal::Priority::Warning, "mptcp-pathmanagerd",
-                             std::string("peer tracker: unreadable NameOwnerChanged: ") + e.what());
-        } catch (...) {
-            journal::logLine(journal::Priority::Warning, "mptcp-pathmanagerd",
-                             "peer tracker: unreadable NameOwnerChanged");
-        }
-    });
+    if (const int r = sd_bus_add_match(bus, &match_, kVanishedRule, &PeerTracker::onSignal, this); r < 0) {
+        throwBusFailure("cannot watch peers leaving the bus", r);
+    }
+}
+
+int PeerTracker::onSignal(sd_bus_message* m, void* userData, sd_bus_error* /*error*/)
+{
+    const char* name = nullptr;
+    const char* oldOwner = nullptr;
+    const char* newOwner = nullptr;
+    if (sd_bus_message_read(m, "sss", &name, &oldOwner, &newOwner) <= 0) {
+        journal::logLine(journal::Priority::Warning, "mptcp-pathmanagerd", "peer tracker: unreadable NameOwnerChanged");
+        return 0;
+    }
+    // The listeners' failures are caught there: nothing unwinds into
+    // sd-bus's C frames.
+    try {
+        static_cast<PeerTracker*>(userData)->nameOwnerChanged(name, oldOwner, newOwner);
+    } catch (const std::exception& e) {
+        journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd", std::string("peer tracker: ") + e.what());
+    }
+    return 0;
 }
 
 void PeerTracker::onVanished(Listener listener)

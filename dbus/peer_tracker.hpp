@@ -5,7 +5,7 @@
 // reused, so a vanished name is gone for good.
 #pragma once
 
-#include <sdbus-c++/IConnection.h>
+#include <systemd/sd-bus.h>
 
 #include <functional>
 #include <string>
@@ -18,13 +18,13 @@ public:
     using Listener = std::function<void(const std::string& uniqueName)>;
 
     PeerTracker() = default;
+    ~PeerTracker() { sd_bus_slot_unref(match_); }
     PeerTracker(const PeerTracker&) = delete;
     PeerTracker& operator=(const PeerTracker&) = delete;
 
     // Installs the match on the bus (a synchronous call to the bus, so do
-    // it before serving). The tracker must go before the connection does.
-    // Throws sdbus::Error.
-    void watch(sdbus::IConnection& bus);
+    // it before serving). Throws BusFailure.
+    void watch(sd_bus* bus);
 
     // listener runs on the event loop's thread for every unique name that
     // leaves the bus. What it throws is logged and goes no further.
@@ -34,8 +34,10 @@ public:
     void nameOwnerChanged(const std::string& name, const std::string& oldOwner, const std::string& newOwner);
 
 private:
+    static int onSignal(sd_bus_message* m, void* userData, sd_bus_error* error);
+
     std::vector<Listener> listeners_;
-    sdbus::Slot match_;
+    sd_bus_slot* match_ = nullptr;
 };
 
 }  // namespace mptcp::dbus

@@ -189,7 +189,7 @@ TEST_F(AuthorizationTest, NobodyChangesEverythingWithTheActionGranted)
 
 // A call with or without the ALLOW_INTERACTIVE_AUTHORIZATION header flag:
 // sdbus-c++ 1.2 has no setter, sd-bus has (on the connection's sd_bus,
-// reached through public API: raw_bus.hpp).
+// reached through public API: tests/raw_bus.hpp).
 void addEndpointAs(sd_bus* bus, bool interactive, const char* address, std::uint32_t id)
 {
     sd_bus_message* call = nullptr;

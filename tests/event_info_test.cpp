@@ -7,7 +7,9 @@
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sdbus-c++/Types.h>
 
+#include <map>
 #include <set>
 #include <string>
 
@@ -26,6 +28,17 @@ public:
         return index == 3 ? std::optional<std::string>("eth0") : std::nullopt;
     }
 };
+
+// The event's info as a dictionary of variants, from the same list of keys
+// as the daemon's appendEventInfo().
+using EventInfo = std::map<std::string, sdbus::Variant>;
+
+EventInfo eventInfo(const PmEvent& e, InterfaceNames& names)
+{
+    EventInfo info;
+    forEachInfo(e, names, [&info](const char* key, auto value) { info.emplace(key, sdbus::Variant(value)); });
+    return info;
+}
 
 std::set<std::string> keysOf(const EventInfo& info)
 {

@@ -21,30 +21,17 @@ namespace {
 
 // A bus connection with an endless queue of requests, or (endless = false)
 // with none: its descriptor never becomes readable and it has no timeout.
-class EndlessBus : public sdbus::IConnection {
+class EndlessBus : public LoopBus {
 public:
     explicit EndlessBus(bool endless = true) : endless_(endless), idleFd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
     ~EndlessBus() override { close(idleFd_); }
 
-    bool processPendingRequest() override
+    bool processOne() override
     {
         ++processed;
         return endless_;
     }
-    PollData getEventLoopPollData() const override { return PollData{idleFd_, POLLIN, UINT64_MAX}; }
-
-    void requestName(const std::string&) override {}
-    void releaseName(const std::string&) override {}
-    std::string getUniqueName() const override { return ":1.1"; }
-    void enterEventLoop() override {}
-    void enterEventLoopAsync() override {}
-    void leaveEventLoop() override {}
-    void addObjectManager(const std::string&) override {}
-    void setMethodCallTimeout(uint64_t) override {}
-    uint64_t getMethodCallTimeout() const override { return 0; }
-    void addObjectManager(const std::string&, sdbus::floating_slot_t) override {}
-    sdbus::Slot addMatch(const std::string&, sdbus::message_handler) override { return {}; }
-    void addMatch(const std::string&, sdbus::message_handler, sdbus::floating_slot_t) override {}
+    Wait wait() const override { return Wait{idleFd_, POLLIN, std::nullopt}; }
 
     std::uint64_t processed = 0;
 

@@ -66,6 +66,24 @@ TEST_F(FaultTest, LosingTheBusEndsTheDaemonWithAClearLineAndStatusOne)
     EXPECT_NE(bus_.logs().find("mptcp-pathmanagerd: lost the bus"), std::string::npos) << bus_.logs();
 }
 
+TEST_F(FaultTest, ASecondDaemonSaysTheNameIsTakenAndLeavesTheFirstServing)
+{
+    const char* binary = std::getenv("MPTCP_PATHMANAGERD");
+    ASSERT_NE(binary, nullptr);
+    int status = -1;
+    const std::string out =
+        bus_.runInNamespace("DBUS_SYSTEM_BUS_ADDRESS='" + bus_.busAddress() + "' '" + binary + "' --state-file='" +
+                                bus_.tempDir() + "/second.state' --config=/nonexistent 2>&1",
+                            &status);
+    EXPECT_EQ(status, 1) << out;
+    EXPECT_NE(out.find("mptcp-pathmanagerd: cannot own org.mptcp.PathManager: another process owns "
+                       "org.mptcp.PathManager"),
+              std::string::npos)
+        << out;
+    // The first one still answers.
+    EXPECT_NO_THROW(pm().ListEndpoints());
+}
+
 TEST_F(FaultTest, MptcpDisabledIsLoggedAndShownNotHidden)
 {
     inNamespace("sysctl -qw net.mptcp.enabled=0");

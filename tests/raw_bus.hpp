@@ -1,15 +1,11 @@
-// The sd_bus* under an sdbus-c++ 1.2 connection, got through public API
-// only. sdbus-c++ 1.2 has no accessor for it, but its public
+// The sd_bus* under a test's sdbus-c++ 1.2 connection, got through public
+// API only. sdbus-c++ 1.2 has no accessor for it, but its public
 // sdbus::MethodCall::send(callback, userData, timeout, floating_slot)
 // takes a raw sd_bus_message_handler_t: the reply then arrives as an
 // sd_bus_message*, and sd_bus_message_get_bus() of it is the connection's
 // sd_bus (referenced here with sd_bus_ref, so it outlives our use of it).
-// With it the daemon serves its interfaces as sd-bus vtables
-// (sd_bus_add_object_vtable), reads a call's sender and its
-// ALLOW_INTERACTIVE_AUTHORIZATION flag, and answers
-// org.freedesktop.DBus.Properties.Set later with sd_bus_add_object() (see
-// authorization_gate.hpp): what sd-bus supports and sdbus-c++ 1.2 does not
-// expose.
+// With it a test sends what sdbus-c++ 1.2 cannot: a call with the
+// ALLOW_INTERACTIVE_AUTHORIZATION flag.
 #pragma once
 
 #include <sdbus-c++/IConnection.h>
