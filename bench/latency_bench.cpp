@@ -152,12 +152,12 @@ struct ReadOp {
 
 // The reference service's calls sit in the same rounds as the daemon's, on
 // the same bus and client; none does any kernel work.
-const Reference kLimitsSignal{"reference: signal + reply",
+const Reference kLimitsSignal{"reference: PropertiesChanged",
                               "an empty call that sends one signal before its reply (PropertiesChanged, sa{sv}as "
                               "with both limits, as SetLimits(v, v) sends it), from a plain sd-bus service, no "
                               "kernel work (bench/reply_service.cpp)",
                               "direct kernel request"};
-const Reference kEndpointsSignal{"reference: signal + reply",
+const Reference kEndpointsSignal{"reference: EndpointsChanged",
                                  "an empty call that sends one signal before its reply (EndpointsChanged, no "
                                  "arguments, as AddEndpoint sends it), from a plain sd-bus service, no "
                                  "kernel work (bench/reply_service.cpp)",
