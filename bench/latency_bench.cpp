@@ -53,6 +53,7 @@ public:
     {
         (void)reference_->callMethod(reference_->createMethodCall(kReplierInterface, "ListEndpoints"));
     }
+    void referenceEmptyCall() { reference_->callMethod("Ping").onInterface(kReplierInterface); }
     void referenceAnnounceLimits() { reference_->callMethod("AnnounceLimits").onInterface(kReplierInterface); }
     void referenceAnnounceEndpoints() { reference_->callMethod("AnnounceEndpoints").onInterface(kReplierInterface); }
 
@@ -131,9 +132,10 @@ private:
 };
 
 // Per repeat: the samples of the daemon's call, of its two floors, and of
-// its reference (empty where it has none).
+// its reference and the reference service's empty call (empty where it has
+// no reference).
 struct OpSamples {
-    std::vector<std::vector<double>> bus, empty, kernel, reference;
+    std::vector<std::vector<double>> bus, empty, kernel, reference, referenceEmpty;
 };
 
 // A call whose cost outside the daemon's code the reference service shows.
@@ -141,6 +143,7 @@ struct Reference {
     std::string name;   // the row's, before ", <pass>"
     std::string what;   // what the reference does, for the note
     std::string floor;  // the daemon's other floor, for the note: "direct kernel request"
+    std::string adds;   // what the reference has beyond an empty call, for the note
 };
 
 struct ReadOp {
@@ -156,16 +159,16 @@ const Reference kLimitsSignal{"reference: PropertiesChanged",
                               "an empty call that sends one signal before its reply (PropertiesChanged, sa{sv}as "
                               "with both limits, as SetLimits(v, v) sends it), from a plain sd-bus service, no "
                               "kernel work (bench/reply_service.cpp)",
-                              "direct kernel request"};
+                              "direct kernel request", "the signal"};
 const Reference kEndpointsSignal{"reference: EndpointsChanged",
                                  "an empty call that sends one signal before its reply (EndpointsChanged, no "
                                  "arguments, as AddEndpoint sends it), from a plain sd-bus service, no "
                                  "kernel work (bench/reply_service.cpp)",
-                                 "direct kernel request"};
+                                 "direct kernel request", "the signal"};
 const Reference kSameEndpoints{"reference: same reply",
                                "the same a(usqsas) reply of 8 endpoints from a plain sd-bus service, no kernel work "
                                "(bench/reply_service.cpp)",
-                               "direct kernel dump"};
+                               "direct kernel dump", "the reply"};
 
 void warmUp(int n, const std::function<void()>& f)
 {
@@ -218,6 +221,7 @@ std::string times(double ratio)
 Row referenceRow(const Reference& ref, const std::string& pass, const OpSamples& s, const Row& daemonRow)
 {
     const Summary r = summarize(s.reference);
+    const Summary own = summarize(s.referenceEmpty);
     const Summary bus = summarize(s.bus);
     const Summary kernel = summarize(s.kernel);
     Row row;
@@ -229,7 +233,8 @@ Row referenceRow(const Reference& ref, const std::string& pass, const OpSamples&
     row.floorName = daemonRow.floorName;
     row.ratio = *row.floor > 0 ? r.p50 / *row.floor : 0;
     const std::string method = daemonRow.name.substr(0, daemonRow.name.find(','));
-    row.note = ref.what + "; " + method + " against this + the " + ref.floor + " (" + us(kernel.p50) +
+    row.note = ref.what + "; its own empty call " + us(own.p50) + ", so " + ref.adds + " adds " + us(r.p50 - own.p50) +
+               "; " + method + " against this + the " + ref.floor + " (" + us(kernel.p50) +
                "): " + times(r.p50 + kernel.p50 > 0 ? bus.p50 / (r.p50 + kernel.p50) : 0);
     return row;
 }
@@ -284,6 +289,9 @@ void runPass(Bench& bench, const LatencyPlan& plan, const std::string& pass, Rep
             if (reads[i].reference) {
                 warmUp(plan.warmupCalls, reads[i].reference);
                 readSamples[i].reference.push_back(timeCalls(plan.readCalls, reads[i].reference));
+                const auto own = [&] { bench.referenceEmptyCall(); };
+                warmUp(plan.warmupCalls, own);
+                readSamples[i].referenceEmpty.push_back(timeCalls(plan.readCalls, own));
             }
         }
         // Writes: add (timed), delete (timed on its own); 7 entries + 1.
@@ -293,7 +301,7 @@ void runPass(Bench& bench, const LatencyPlan& plan, const std::string& pass, Rep
         // empty-call floor and its reference are therefore measured in the
         // same place: each right after a direct delete, like the daemon's add.
         bench.dropLastTableEntry();
-        std::vector<double> busAdd, kernelAdd, bDel, kDel, empty, reference;
+        std::vector<double> busAdd, kernelAdd, bDel, kDel, empty, reference, referenceEmpty;
         for (int c = 0; c < plan.writeCycles; ++c) {
             const auto t0 = Clock::now();
             bench.kernelAdd();
@@ -307,7 +315,13 @@ void runPass(Bench& bench, const LatencyPlan& plan, const std::string& pass, Rep
                 bench.kernelDelete();
                 const auto r0 = Clock::now();
                 bench.referenceAnnounceEndpoints();
-                reference.push_back(micros(Clock::now() - r0));
+                const auto r1 = Clock::now();
+                bench.kernelAdd();
+                bench.kernelDelete();
+                const auto r2 = Clock::now();
+                bench.referenceEmptyCall();
+                reference.push_back(micros(r1 - r0));
+                referenceEmpty.push_back(micros(Clock::now() - r2));
             }
             bench.kernelAdd();
             bench.kernelDelete();
@@ -327,6 +341,7 @@ void runPass(Bench& bench, const LatencyPlan& plan, const std::string& pass, Rep
         add.bus.push_back(std::move(busAdd));
         if (ref) {
             add.reference.push_back(std::move(reference));
+            add.referenceEmpty.push_back(std::move(referenceEmpty));
         }
         kernelDelete.push_back(std::move(kDel));
         busDelete.push_back(std::move(bDel));
