@@ -132,6 +132,7 @@ refRow() {
     local n; n=$(perCall "$(measure "replier-$2" "${R[@]}" "$2")" "$replierBase")
     printf "%-28s %14d %14d\n" "  $1" "$n" $((n - floor))
 }
+refRow "replier: empty call" Ping
 row GetEndpoint GetEndpoint
 row ListEndpoints-8 ListEndpoints
 refRow "same reply, no kernel" ListEndpoints
