@@ -90,6 +90,15 @@ SpawnOptions ServiceSet::floorOptions() const
     return o;
 }
 
+ChildProcess startReplier(ServiceSet& services, const std::string& program)
+{
+    SpawnOptions o;
+    o.argv = {program};
+    o.extraEnv = {services.bus().environment()};
+    o.logPath = services.bus().dir() + "/replier.log";
+    return startService(services.watcher(), o, kReplierName).process;
+}
+
 void ServiceSet::pinAll(std::optional<int> cpu)
 {
     pinSelf(cpu);

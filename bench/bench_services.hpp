@@ -24,6 +24,11 @@ inline constexpr const char* kServiceInterface = "org.mptcp.PathManager";
 inline constexpr const char* kFloorName = "org.mptcp.BenchFloor";
 inline constexpr const char* kFloorPath = "/org/mptcp/BenchFloor";
 inline constexpr const char* kFloorInterface = "org.mptcp.BenchFloor";
+// The reference service (bench/reply_service.cpp): the daemon's reply
+// shapes and signals from plain sd-bus, with no kernel work.
+inline constexpr const char* kReplierName = "org.mptcp.BenchReplier";
+inline constexpr const char* kReplierPath = "/org/mptcp/BenchReplier";
+inline constexpr const char* kReplierInterface = "org.mptcp.BenchReplier";
 
 using Clock = std::chrono::steady_clock;
 
@@ -32,6 +37,7 @@ using Clock = std::chrono::steady_clock;
 struct Programs {
     std::string daemon;
     std::string floor;
+    std::string replier;  // the reference service of figures 1 and 8
     std::string policy;
     std::string mptcpctl;
     std::string hook;
@@ -70,7 +76,8 @@ struct StartedService {
 };
 StartedService startService(NameWatcher& watcher, const SpawnOptions& options, const std::string& name);
 
-// The bus, the daemon and the floor service for a run.
+// The bus, the daemon and the floor service for a run (the reference
+// service is started by the figures that use it: startReplier()).
 class ServiceSet {
 public:
     ServiceSet(const Programs& programs, const std::string& workDir);
@@ -102,5 +109,10 @@ private:
     ChildProcess daemon_;
     ChildProcess floor_;
 };
+
+// The reference service on the run's bus (stopped when the ChildProcess
+// goes); throws like startService(). Pin it with the others for a pinned
+// pass: ServiceSet::pinAll() does not know it.
+ChildProcess startReplier(ServiceSet& services, const std::string& program);
 
 }  // namespace mptcp::bench

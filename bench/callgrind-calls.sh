@@ -20,7 +20,9 @@
 # connections held open (both ends listed: 200 and 2000 entries), over
 # LIST_CALLS calls (default 20), beside the same reply from the
 # benchmark's mptcp-pm-bench-replier (plain sd-bus, no kernel work): the
-# cost of that reply by itself.
+# cost of that reply by itself. Likewise beneath ListEndpoints, SetLimits and
+# AddEndpoint: the replier's same reply, and its empty call that sends the
+# same signal before its reply (the benchmark's reference rows).
 # Then the same per kernel event, in a burst of CONNECTIONS loopback
 # connections (tests/mptcp-burst) read by `mptcpctl monitor`.
 # Environment: BUILD_DIR (default: build): the daemon and the floor service
@@ -120,12 +122,26 @@ row() {
     local n; n=$(perCall "$(measure "$label" "${D[@]}" "$@")" "$base")
     printf "%-28s %14d %14d\n" "$label" "$n" $((n - floor))
 }
+# The reference rows of the benchmark'"'"'s figure 1, from the replier (plain
+# sd-bus, no kernel work), beneath the daemon'"'"'s row each stands beside: the
+# same reply, or an empty call that sends the same signal before its reply.
+R=(org.mptcp.BenchReplier /org/mptcp/BenchReplier org.mptcp.BenchReplier "$REPLIER")
+if [ -x "$REPLIER" ]; then replierBase=$(measure replier-baseline "${R[@]}"); fi
+refRow() {
+    [ -x "$REPLIER" ] || return 0
+    local n; n=$(perCall "$(measure "replier-$2" "${R[@]}" "$2")" "$replierBase")
+    printf "%-28s %14d %14d\n" "  $1" "$n" $((n - floor))
+}
+refRow "replier: empty call" Ping
 row GetEndpoint GetEndpoint
 row ListEndpoints-8 ListEndpoints
+refRow "same reply, no kernel" ListEndpoints
 row GetLimits GetLimits
 row SetLimits SetLimits
+refRow "empty call + signal" AnnounceLimits
 ip mptcp endpoint delete id 8  # room for the added one (the benchmark has 7 then too)
 row AddEndpoint AddEndpoint
+refRow "empty call + signal" AnnounceEndpoints
 
 # ListConnections: $1 connections held open by a small python program (both
 # ends in this namespace), LIST_CALLS calls, against the same baseline (the
@@ -147,9 +163,7 @@ open(sys.argv[2], "w").close()
 time.sleep(3600)
 PY
 C=(org.mptcp.PathManager /org/mptcp/PathManager org.mptcp.PathManager.Connections "$DAEMON")
-R=(org.mptcp.BenchReplier /org/mptcp/BenchReplier org.mptcp.BenchReplier "$REPLIER")
 ulimit -n 8192
-if [ -x "$REPLIER" ]; then replierBase=$(measure replier-baseline "${R[@]}"); fi
 for n in 100 1000; do
     rm -f "$OUT/held"
     /usr/bin/python3 "$OUT/hold.py" $n "$OUT/held" & holder=$!

@@ -5,7 +5,8 @@ Usage: check_results.py RESULTS.json
 
 Every figure 1..10 is there, each either with rows or with a "not measured"
 reason; every row has a finite value and a unit; "met" is true, false or
-null, and only null where there is no goal. Timing is never judged here:
+null, and only null where there is no goal; no two rows of a figure share
+a name (scripts find a row by its name). Timing is never judged here:
 that is the benchmark's table, not a test. Exit status 0 when the file is
 fine, 1 with one line per problem otherwise.
 """
@@ -31,6 +32,9 @@ def problems(results):
         for a in absent:
             if not a.get("why"):
                 yield f"figure {fid}: 'not measured' without a reason"
+        names = [r.get("name") for r in rows]
+        for twice in sorted({n for n in names if names.count(n) > 1}, key=str):
+            yield f"figure {fid}: two rows are named {twice!r}"
         for r in rows:
             name = f"figure {fid}, {r.get('name')!r}"
             value = r.get("value")

@@ -22,9 +22,6 @@ namespace mptcp::bench {
 namespace {
 
 constexpr const char* kConnectionsInterface = "org.mptcp.PathManager.Connections";
-constexpr const char* kReplierName = "org.mptcp.BenchReplier";
-constexpr const char* kReplierPath = "/org/mptcp/BenchReplier";
-constexpr const char* kReplierInterface = "org.mptcp.BenchReplier";
 
 // Two descriptors per connection (both ends): lift the soft limit to the hard one.
 void allowDescriptors(std::size_t needed)
@@ -80,18 +77,13 @@ void measureConnections(ServiceSet& services, const Programs& programs, const Co
     const auto service = sdbus::createProxy(*connection, kServiceName, kServicePath);
     const auto floor = sdbus::createProxy(*connection, kFloorName, kFloorPath);
     // The reference: a reply of the same size and shape, no kernel work.
-    const std::string replierPath = programs.floor.substr(0, programs.floor.rfind('/') + 1) + "mptcp-pm-bench-replier";
-    std::optional<StartedService> replier;
+    ChildProcess replier;
     std::unique_ptr<sdbus::IProxy> replierProxy;
-    if (access(replierPath.c_str(), X_OK) == 0) {
-        SpawnOptions o;
-        o.argv = {replierPath};
-        o.extraEnv = {services.bus().environment()};
-        o.logPath = services.bus().dir() + "/replier.log";
-        replier = startService(services.watcher(), o, kReplierName);
+    if (!programs.replier.empty()) {
+        replier = startReplier(services, programs.replier);
         replierProxy = sdbus::createProxy(*connection, kReplierName, kReplierPath);
     } else {
-        report.notMeasured("reference: same reply, no kernel", "no " + replierPath + " (build it)");
+        report.notMeasured("reference: same reply, no kernel", "no mptcp-pm-bench-replier (build it)");
     }
     std::uint32_t entries = 0;  // as many as the daemon lists
     // The reply is taken as it arrives, not decoded: decoding 20 values per

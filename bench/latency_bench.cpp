@@ -26,12 +26,14 @@ constexpr double kStallMicros = 1000;
 // Everything one pass (unpinned or pinned) talks to.
 class Bench {
 public:
-    explicit Bench(ServiceSet& services)
+    // withReference: the reference service is on the bus (startReplier()).
+    Bench(ServiceSet& services, bool withReference)
         : transport_(openGenericNetlink()),
           kernel_(*transport_),
           connection_(sdbus::createSessionBusConnectionWithAddress(services.bus().address())),
           service_(sdbus::createProxy(*connection_, kServiceName, kServicePath)),
-          floor_(sdbus::createProxy(*connection_, kFloorName, kFloorPath))
+          floor_(sdbus::createProxy(*connection_, kFloorName, kFloorPath)),
+          reference_(withReference ? sdbus::createProxy(*connection_, kReplierName, kReplierPath) : nullptr)
     {
     }
 
@@ -44,6 +46,16 @@ public:
     void kernelAdd() { kernel_.addAddr(loEndpoint(kCycleId, kCycleAddress)); }
     void kernelDelete() { kernel_.delAddr(idOnly(kCycleId)); }
     void kernelFlush() { kernel_.flushAddrs(); }
+
+    // --- the references: what the daemon's reply or signal costs by itself
+    bool haveReference() const { return reference_ != nullptr; }
+    void referenceList()
+    {
+        (void)reference_->callMethod(reference_->createMethodCall(kReplierInterface, "ListEndpoints"));
+    }
+    void referenceEmptyCall() { reference_->callMethod("Ping").onInterface(kReplierInterface); }
+    void referenceAnnounceLimits() { reference_->callMethod("AnnounceLimits").onInterface(kReplierInterface); }
+    void referenceAnnounceEndpoints() { reference_->callMethod("AnnounceEndpoints").onInterface(kReplierInterface); }
 
     // --- the daemon
     // Replies are taken as they arrive, not decoded: decoding is the
@@ -67,6 +79,16 @@ public:
         limitsReply >> a >> b;
         if (ep.get<0>() != 3 || eps.size() != kernel_.dumpAddrs().size() || eps.size() != 8) {
             throw std::runtime_error("the daemon's GetEndpoint/ListEndpoints do not show the benchmark's table");
+        }
+        // The reference must answer the very reply it stands for.
+        if (reference_) {
+            std::vector<EndpointStruct> same;
+            auto referenceReply =
+                reference_->callMethod(reference_->createMethodCall(kReplierInterface, "ListEndpoints"));
+            referenceReply >> same;
+            if (same != eps) {
+                throw std::runtime_error("the reference service's ListEndpoints reply is not the daemon's");
+            }
         }
     }
     void busSetLimits(std::uint32_t v)
@@ -106,18 +128,47 @@ private:
     std::unique_ptr<sdbus::IConnection> connection_;
     std::unique_ptr<sdbus::IProxy> service_;
     std::unique_ptr<sdbus::IProxy> floor_;
+    std::unique_ptr<sdbus::IProxy> reference_;
 };
 
-// Per repeat: the samples of the daemon's call and of its two floors.
+// Per repeat: the samples of the daemon's call, of its two floors, and of
+// its reference and the reference service's empty call (empty where it has
+// no reference).
 struct OpSamples {
-    std::vector<std::vector<double>> bus, empty, kernel;
+    std::vector<std::vector<double>> bus, empty, kernel, reference, referenceEmpty;
+};
+
+// A call whose cost outside the daemon's code the reference service shows.
+struct Reference {
+    std::string name;   // the row's, before ", <pass>"
+    std::string what;   // what the reference does, for the note
+    std::string floor;  // the daemon's other floor, for the note: "direct kernel request"
+    std::string adds;   // what the reference has beyond an empty call, for the note
 };
 
 struct ReadOp {
     const char* name;
     std::function<void()> bus;
     std::function<void()> kernel;
+    std::function<void()> reference;  // empty: no reference row
 };
+
+// The reference service's calls sit in the same rounds as the daemon's, on
+// the same bus and client; none does any kernel work.
+const Reference kLimitsSignal{"reference: PropertiesChanged",
+                              "an empty call that sends one signal before its reply (PropertiesChanged, sa{sv}as "
+                              "with both limits, as SetLimits(v, v) sends it), from a plain sd-bus service, no "
+                              "kernel work (bench/reply_service.cpp)",
+                              "direct kernel request", "the signal"};
+const Reference kEndpointsSignal{"reference: EndpointsChanged",
+                                 "an empty call that sends one signal before its reply (EndpointsChanged, no "
+                                 "arguments, as AddEndpoint sends it), from a plain sd-bus service, no "
+                                 "kernel work (bench/reply_service.cpp)",
+                                 "direct kernel request", "the signal"};
+const Reference kSameEndpoints{"reference: same reply",
+                               "the same a(usqsas) reply of 8 endpoints from a plain sd-bus service, no kernel work "
+                               "(bench/reply_service.cpp)",
+                               "direct kernel dump", "the reply"};
 
 void warmUp(int n, const std::function<void()>& f)
 {
@@ -156,6 +207,38 @@ Row overheadRow(const std::string& name, const OpSamples& s, double goal)
     return r;
 }
 
+std::string times(double ratio)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2fx", ratio);
+    return text;
+}
+
+// For the record, no goal: the reference against the daemon's composite
+// floor, and the daemon against the reference plus the direct kernel
+// request, i.e. against what any implementation with this reply and this
+// signal must pay.
+Row referenceRow(const Reference& ref, const std::string& pass, const OpSamples& s, const Row& daemonRow)
+{
+    const Summary r = summarize(s.reference);
+    const Summary own = summarize(s.referenceEmpty);
+    const Summary bus = summarize(s.bus);
+    const Summary kernel = summarize(s.kernel);
+    Row row;
+    row.name = ref.name + ", " + pass;
+    row.value = r.p50;
+    row.unit = "us";
+    row.p99 = r.p99;
+    row.floor = daemonRow.floor;
+    row.floorName = daemonRow.floorName;
+    row.ratio = *row.floor > 0 ? r.p50 / *row.floor : 0;
+    const std::string method = daemonRow.name.substr(0, daemonRow.name.find(','));
+    row.note = ref.what + "; its own empty call " + us(own.p50) + ", so " + ref.adds + " adds " + us(r.p50 - own.p50) +
+               "; " + method + " against this + the " + ref.floor + " (" + us(kernel.p50) +
+               "): " + times(r.p50 + kernel.p50 > 0 ? bus.p50 / (r.p50 + kernel.p50) : 0);
+    return row;
+}
+
 Row kernelBoundRow(const std::string& name, const std::vector<std::vector<double>>& bus,
                    const std::vector<std::vector<double>>& kernel)
 {
@@ -177,11 +260,14 @@ void runPass(Bench& bench, const LatencyPlan& plan, const std::string& pass, Rep
 {
     std::uint32_t limit = 2;
     auto nextLimit = [&limit] { return limit = limit == 2 ? 3 : 2; };
+    const bool ref = bench.haveReference();
     const std::vector<ReadOp> reads = {
-        {"GetEndpoint", [&] { bench.busGet(); }, [&] { bench.kernelGet(); }},
-        {"ListEndpoints (8)", [&] { bench.busList(); }, [&] { bench.kernelList(); }},
-        {"GetLimits", [&] { bench.busGetLimits(); }, [&] { bench.kernelGetLimits(); }},
-        {"SetLimits", [&] { bench.busSetLimits(nextLimit()); }, [&] { bench.kernelSetLimits(nextLimit()); }},
+        {"GetEndpoint", [&] { bench.busGet(); }, [&] { bench.kernelGet(); }, {}},
+        {"ListEndpoints (8)", [&] { bench.busList(); }, [&] { bench.kernelList(); },
+         ref ? std::function<void()>([&] { bench.referenceList(); }) : nullptr},
+        {"GetLimits", [&] { bench.busGetLimits(); }, [&] { bench.kernelGetLimits(); }, {}},
+        {"SetLimits", [&] { bench.busSetLimits(nextLimit()); }, [&] { bench.kernelSetLimits(nextLimit()); },
+         ref ? std::function<void()>([&] { bench.referenceAnnounceLimits(); }) : nullptr},
     };
     std::vector<OpSamples> readSamples(reads.size());
     OpSamples add;
@@ -190,8 +276,8 @@ void runPass(Bench& bench, const LatencyPlan& plan, const std::string& pass, Rep
     const auto before = sampleLoad();
     for (int r = 0; r < plan.repeats; ++r) {
         bench.fillTable();
-        // Floor, kernel and daemon batches back to back, so that a change of
-        // the machine's pace between batches hits all three alike.
+        // Floor, kernel, daemon and reference batches back to back, so that
+        // a change of the machine's pace between batches hits all alike.
         for (std::size_t i = 0; i < reads.size(); ++i) {
             const auto empty = [&] { bench.emptyCall(); };
             warmUp(plan.warmupCalls, empty);
@@ -200,15 +286,22 @@ void runPass(Bench& bench, const LatencyPlan& plan, const std::string& pass, Rep
             readSamples[i].kernel.push_back(timeCalls(plan.readCalls, reads[i].kernel));
             warmUp(plan.warmupCalls, reads[i].bus);
             readSamples[i].bus.push_back(timeCalls(plan.readCalls, reads[i].bus));
+            if (reads[i].reference) {
+                warmUp(plan.warmupCalls, reads[i].reference);
+                readSamples[i].reference.push_back(timeCalls(plan.readCalls, reads[i].reference));
+                const auto own = [&] { bench.referenceEmptyCall(); };
+                warmUp(plan.warmupCalls, own);
+                readSamples[i].referenceEmpty.push_back(timeCalls(plan.readCalls, own));
+            }
         }
         // Writes: add (timed), delete (timed on its own); 7 entries + 1.
         // A delete waits for an RCU grace period (milliseconds), so the bus
         // and the daemon sit idle before the call that follows it, and
         // waking them costs more than a call in a tight loop. The add's
-        // empty-call floor is therefore measured in the same place: each
-        // right after a direct delete, like the daemon's add.
+        // empty-call floor and its reference are therefore measured in the
+        // same place: each right after a direct delete, like the daemon's add.
         bench.dropLastTableEntry();
-        std::vector<double> busAdd, kernelAdd, bDel, kDel, empty;
+        std::vector<double> busAdd, kernelAdd, bDel, kDel, empty, reference, referenceEmpty;
         for (int c = 0; c < plan.writeCycles; ++c) {
             const auto t0 = Clock::now();
             bench.kernelAdd();
@@ -217,6 +310,19 @@ void runPass(Bench& bench, const LatencyPlan& plan, const std::string& pass, Rep
             const auto t2 = Clock::now();
             bench.emptyCall();
             const auto t3 = Clock::now();
+            if (ref) {
+                bench.kernelAdd();
+                bench.kernelDelete();
+                const auto r0 = Clock::now();
+                bench.referenceAnnounceEndpoints();
+                const auto r1 = Clock::now();
+                bench.kernelAdd();
+                bench.kernelDelete();
+                const auto r2 = Clock::now();
+                bench.referenceEmptyCall();
+                reference.push_back(micros(r1 - r0));
+                referenceEmpty.push_back(micros(Clock::now() - r2));
+            }
             bench.kernelAdd();
             bench.kernelDelete();
             const auto t4 = Clock::now();
@@ -233,6 +339,10 @@ void runPass(Bench& bench, const LatencyPlan& plan, const std::string& pass, Rep
         add.empty.push_back(std::move(empty));
         add.kernel.push_back(std::move(kernelAdd));
         add.bus.push_back(std::move(busAdd));
+        if (ref) {
+            add.reference.push_back(std::move(reference));
+            add.referenceEmpty.push_back(std::move(referenceEmpty));
+        }
         kernelDelete.push_back(std::move(kDel));
         busDelete.push_back(std::move(bDel));
         // Flush a full table, refilled directly (untimed) each time.
@@ -250,9 +360,17 @@ void runPass(Bench& bench, const LatencyPlan& plan, const std::string& pass, Rep
 
     for (std::size_t i = 0; i < reads.size(); ++i) {
         const bool write = std::string(reads[i].name) == "SetLimits";
-        report.add(overheadRow(std::string(reads[i].name) + ", " + pass, readSamples[i], write ? 1.2 : 1.1));
+        const Row row = overheadRow(std::string(reads[i].name) + ", " + pass, readSamples[i], write ? 1.2 : 1.1);
+        report.add(row);
+        if (reads[i].reference) {
+            report.add(referenceRow(write ? kLimitsSignal : kSameEndpoints, pass, readSamples[i], row));
+        }
     }
-    report.add(overheadRow("AddEndpoint, " + pass, add, 1.2));
+    const Row addRow = overheadRow("AddEndpoint, " + pass, add, 1.2);
+    report.add(addRow);
+    if (ref) {
+        report.add(referenceRow(kEndpointsSignal, pass, add, addRow));
+    }
     report.add(kernelBoundRow("DeleteEndpoint, " + pass, busDelete, kernelDelete));
     report.add(kernelBoundRow("FlushEndpoints (8), " + pass, busFlush, kernelFlush));
 
@@ -276,22 +394,37 @@ void runPass(Bench& bench, const LatencyPlan& plan, const std::string& pass, Rep
 
 }  // namespace
 
-void measureMethodLatency(ServiceSet& services, const LatencyPlan& plan, Report& report)
+void measureMethodLatency(ServiceSet& services, const std::string& replierProgram, const LatencyPlan& plan,
+                          Report& report)
 {
     report.beginFigure("1", "Method latency, persistent client (floor: empty D-Bus call + direct kernel request)");
-    Bench bench(services);
+    // The reference rows' service, on the same bus, pinned with the rest.
+    ChildProcess replier;
+    if (!replierProgram.empty()) {
+        replier = startReplier(services, replierProgram);
+    } else {
+        report.notMeasured("reference rows (signal before reply, same reply with no kernel)",
+                           "no mptcp-pm-bench-replier (build it)");
+    }
+    Bench bench(services, replier.running());
     bench.fillTable();
     bench.checkReplies();
     runPass(bench, plan, "unpinned", report);
     if (plan.pinCpu) {
-        services.pinAll(plan.pinCpu);
+        const auto pin = [&](std::optional<int> cpu) {
+            services.pinAll(cpu);
+            if (replier.running()) {
+                pinProcess(replier.pid(), cpu);
+            }
+        };
+        pin(plan.pinCpu);
         try {
             runPass(bench, plan, "pinned to CPU " + std::to_string(*plan.pinCpu), report);
         } catch (...) {
-            services.pinAll(std::nullopt);
+            pin(std::nullopt);
             throw;
         }
-        services.pinAll(std::nullopt);
+        pin(std::nullopt);
     }
     bench.fillTable();
 }

@@ -2,7 +2,10 @@
 // daemon is timed beside its two floors, measured in the same run, batch by
 // batch: an empty call to the floor service on the same bus, and the same
 // kernel request made directly through the core library in the same
-// namespace. Deletes wait for an RCU grace period: they are reported
+// namespace. SetLimits, AddEndpoint and ListEndpoints each have a reference
+// row beside them, for the record: what their signal or their reply costs
+// from a plain sd-bus service with no kernel work, timed in the same rounds.
+// Deletes wait for an RCU grace period: they are reported
 // against their direct-kernel floor only, never as an overhead measure.
 #pragma once
 
@@ -22,6 +25,9 @@ struct LatencyPlan {
     std::optional<int> pinCpu;  // the CPU of the pinned pass; nullopt: no pinned pass
 };
 
-void measureMethodLatency(ServiceSet& services, const LatencyPlan& plan, Report& report);
+// replierProgram: the reference service (bench/reply_service.cpp) for the
+// reference rows; "" leaves them out ("not measured").
+void measureMethodLatency(ServiceSet& services, const std::string& replierProgram, const LatencyPlan& plan,
+                          Report& report);
 
 }  // namespace mptcp::bench

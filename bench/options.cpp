@@ -30,6 +30,7 @@ Programs defaultPrograms()
     Programs p;
     p.daemon = ifExecutable(build + "/dbus/mptcp-pathmanagerd");
     p.floor = ifExecutable(build + "/bench/mptcp-pm-bench-floor");
+    p.replier = ifExecutable(build + "/bench/mptcp-pm-bench-replier");
     p.policy = source + "/data/org.mptcp.PathManager.conf";
     // The pieces that land later, where their issues put them.
     p.mptcpctl = ifExecutable(build + "/cli/mptcpctl");

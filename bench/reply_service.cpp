@@ -1,13 +1,22 @@
-// mptcp-pm-bench-replier: what a ListConnections-sized reply costs by
-// itself. List(u count) answers an a(ua{sv}) of `count` entries shaped
-// like the daemon's on today's kernel (a token and the 19 keys of a
-// loopback connection, with the same value types and strings of the same
-// length), written with sd-bus's own calls the cheapest way the daemon
-// writes them (connection_info.cpp), and no kernel work. Benchmark
-// figure 8 times it with the same client over the same bus: the time a
-// reply of that size and shape takes to be built, carried by the bus and
-// received, which no implementation of this signature on sd-bus can go
-// below.
+// mptcp-pm-bench-replier: what a reply of the daemon's shape costs by
+// itself, with no kernel work, written with sd-bus's own calls the
+// cheapest way the daemon writes them. The benchmark times it with the
+// same client over the same bus as the daemon: no implementation of the
+// same signature on sd-bus can go below it.
+// - List(u count) (figure 8): an a(ua{sv}) of `count` entries shaped like
+//   the daemon's ListConnections on today's kernel (a token and the 19
+//   keys of a loopback connection, with the same value types and strings
+//   of the same length), as dbus/connection_info.cpp writes them.
+// - ListEndpoints() (figure 1): the a(usqsas) the daemon answers for the
+//   benchmark's table of 8 endpoints (bench/endpoint_table.cpp).
+// - Ping() (figure 1): an empty call, what this service's own call costs
+//   beside the floor service's (sdbus-c++): the reference rows' notes
+//   take it away to show what the reply or the signal adds.
+// - AnnounceLimits() and AnnounceEndpoints() (figure 1): an empty call
+//   that sends one broadcast signal before its empty reply, as the daemon
+//   does for SetLimits (PropertiesChanged with the two limits) and
+//   AddEndpoint (EndpointsChanged): the third message through the bus
+//   that an empty call does not carry.
 #include "bus_service_setup.hpp"
 
 #include <systemd/sd-bus.h>
@@ -128,10 +137,109 @@ int onList(sd_bus_message* call, void*, sd_bus_error*)
     return r < 0 ? r : 1;
 }
 
+// The benchmark's table (bench/endpoint_table.cpp) as the daemon lists it:
+// ids 1..8, four IPv4 then four IPv6 addresses, port 0, on lo, "subflow".
+int onListEndpoints(sd_bus_message* call, void*, sd_bus_error*)
+{
+    static const char* const kAddresses[] = {"10.0.0.1",    "10.0.0.2",    "10.0.0.3",    "10.0.0.4",
+                                             "2001:db8::5", "2001:db8::6", "2001:db8::7", "2001:db8::8"};
+    sd_bus_message* reply = nullptr;
+    int r = sd_bus_message_new_method_return(call, &reply);
+    if (r >= 0) {
+        r = sd_bus_message_open_container(reply, SD_BUS_TYPE_ARRAY, "(usqsas)");
+    }
+    const std::uint16_t port = 0;
+    for (std::uint32_t id = 1; r >= 0 && id <= 8; ++id) {
+        // The daemon's calls (dbus/path_manager_adaptor.cpp, appendEndpoint).
+        if ((r = sd_bus_message_open_container(reply, SD_BUS_TYPE_STRUCT, "usqsas")) >= 0 &&
+            (r = sd_bus_message_append_basic(reply, SD_BUS_TYPE_UINT32, &id)) >= 0 &&
+            (r = sd_bus_message_append_basic(reply, SD_BUS_TYPE_STRING, kAddresses[id - 1])) >= 0 &&
+            (r = sd_bus_message_append_basic(reply, SD_BUS_TYPE_UINT16, &port)) >= 0 &&
+            (r = sd_bus_message_append_basic(reply, SD_BUS_TYPE_STRING, "lo")) >= 0 &&
+            (r = sd_bus_message_open_container(reply, SD_BUS_TYPE_ARRAY, "s")) >= 0 &&
+            (r = sd_bus_message_append_basic(reply, SD_BUS_TYPE_STRING, "subflow")) >= 0 &&
+            (r = sd_bus_message_close_container(reply)) >= 0) {
+            r = sd_bus_message_close_container(reply);
+        }
+    }
+    if (r >= 0) {
+        r = sd_bus_message_close_container(reply);
+    }
+    if (r >= 0) {
+        r = sd_bus_send(nullptr, reply, nullptr);
+    }
+    sd_bus_message_unref(reply);
+    return r < 0 ? r : 1;
+}
+
+// One {sv} entry holding a u, with sd-bus's cheapest calls (no signature
+// parsing, as sd_bus_message_append() would do).
+int limitEntry(sd_bus_message* m, const char* name, std::uint32_t value)
+{
+    int r = sd_bus_message_open_container(m, SD_BUS_TYPE_DICT_ENTRY, "sv");
+    if (r >= 0) {
+        r = sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, name);
+    }
+    if (r >= 0) {
+        r = sd_bus_message_open_container(m, SD_BUS_TYPE_VARIANT, "u");
+    }
+    if (r >= 0) {
+        r = sd_bus_message_append_basic(m, SD_BUS_TYPE_UINT32, &value);
+    }
+    if (r >= 0) {
+        r = sd_bus_message_close_container(m);
+    }
+    if (r >= 0) {
+        r = sd_bus_message_close_container(m);
+    }
+    return r;
+}
+
+// PropertiesChanged as the daemon sends it for SetLimits(v, v): both
+// limits changed, with their new values, nothing invalidated. The values
+// alternate like the benchmark's calls.
+int onAnnounceLimits(sd_bus_message* call, void*, sd_bus_error*)
+{
+    static std::uint32_t limit = 2;
+    limit = limit == 2 ? 3 : 2;
+    sd_bus* bus = sd_bus_message_get_bus(call);
+    sd_bus_message* signal = nullptr;
+    int r = sd_bus_message_new_signal(bus, &signal, kPath, "org.freedesktop.DBus.Properties", "PropertiesChanged");
+    if (r >= 0 && (r = sd_bus_message_append_basic(signal, SD_BUS_TYPE_STRING, kInterface)) >= 0 &&
+        (r = sd_bus_message_open_container(signal, SD_BUS_TYPE_ARRAY, "{sv}")) >= 0 &&
+        (r = limitEntry(signal, "SubflowsLimit", limit)) >= 0 &&
+        (r = limitEntry(signal, "AddAddrAcceptedLimit", limit)) >= 0 &&
+        (r = sd_bus_message_close_container(signal)) >= 0 &&
+        (r = sd_bus_message_open_container(signal, SD_BUS_TYPE_ARRAY, "s")) >= 0 &&
+        (r = sd_bus_message_close_container(signal)) >= 0) {
+        r = sd_bus_send(bus, signal, nullptr);
+    }
+    sd_bus_message_unref(signal);
+    return r < 0 ? r : sd_bus_reply_method_return(call, nullptr);
+}
+
+// EndpointsChanged as the daemon sends it for AddEndpoint: no arguments.
+int onPing(sd_bus_message* call, void*, sd_bus_error*)
+{
+    return sd_bus_reply_method_return(call, nullptr);
+}
+
+int onAnnounceEndpoints(sd_bus_message* call, void*, sd_bus_error*)
+{
+    const int r = sd_bus_emit_signal(sd_bus_message_get_bus(call), kPath, kInterface, "EndpointsChanged", nullptr);
+    return r < 0 ? r : sd_bus_reply_method_return(call, nullptr);
+}
+
 const sd_bus_vtable kVtable[] = {
     SD_BUS_VTABLE_START(0),
     SD_BUS_METHOD_WITH_ARGS("List", SD_BUS_ARGS("u", count), SD_BUS_RESULT("a(ua{sv})", connections), onList,
                             SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_ARGS("ListEndpoints", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(usqsas)", endpoints), onListEndpoints,
+                            SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("Ping", "", "", onPing, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("AnnounceLimits", "", "", onAnnounceLimits, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("AnnounceEndpoints", "", "", onAnnounceEndpoints, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_SIGNAL("EndpointsChanged", "", 0),
     SD_BUS_VTABLE_END,
 };
 

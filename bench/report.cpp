@@ -127,7 +127,7 @@ void Report::warn(const std::string& text)
 
 void Report::printTable(std::ostream& out) const
 {
-    constexpr std::size_t kName = 44;
+    constexpr std::size_t kName = 48;
     constexpr std::size_t kNum = 11;
     out << pad("Fig Measure", kName + 4) << padLeft("Value", kNum) << padLeft("p99", kNum) << padLeft("Floor", kNum)
         << padLeft("Ratio", 8) << "  " << pad("Goal", 10) << "Met\n";
