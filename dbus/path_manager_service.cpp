@@ -70,23 +70,18 @@ void PathManagerService::setLimits(std::uint32_t subflows, std::uint32_t addAddr
 void PathManagerService::changeLimits(std::optional<std::uint32_t> subflows,
                                       std::optional<std::uint32_t> addAddrAccepted)
 {
-    const Limits before = pm_.getLimits();
-    if (subflows && addAddrAccepted) {
-        pm_.setLimits(*subflows, *addAddrAccepted);
-    } else if (subflows) {
-        pm_.setSubflowsLimit(*subflows);
-    } else if (addAddrAccepted) {
-        pm_.setAddAddrAcceptedLimit(*addAddrAccepted);
-    }
+    // The limits before are read in the write's own round trip; when the
+    // kernel could not read them, every value written is announced.
+    const std::optional<Limits> before = pm_.replaceLimits(subflows, addAddrAccepted);
     std::vector<std::string> changed;
-    if (subflows && *subflows != before.subflows) {
+    if (subflows && (!before || *subflows != before->subflows)) {
         changed.emplace_back("SubflowsLimit");
     }
-    if (addAddrAccepted && *addAddrAccepted != before.addAddrAccepted) {
+    if (addAddrAccepted && (!before || *addAddrAccepted != before->addAddrAccepted)) {
         changed.emplace_back("AddAddrAcceptedLimit");
     }
     if (!changed.empty()) {
-        announcing_ = Limits{subflows.value_or(before.subflows), addAddrAccepted.value_or(before.addAddrAccepted)};
+        announcing_ = Announcing{subflows, addAddrAccepted};
         try {
             notifier_.propertiesChanged(changed);
         } catch (...) {
@@ -105,7 +100,7 @@ std::tuple<std::uint32_t, std::uint32_t> PathManagerService::getLimits()
 
 std::uint32_t PathManagerService::subflowsLimit()
 {
-    return announcing_ ? announcing_->subflows : pm_.getLimits().subflows;
+    return announcing_ && announcing_->subflows ? *announcing_->subflows : pm_.getLimits().subflows;
 }
 
 void PathManagerService::setSubflowsLimit(std::uint32_t value)
@@ -115,7 +110,8 @@ void PathManagerService::setSubflowsLimit(std::uint32_t value)
 
 std::uint32_t PathManagerService::addAddrAcceptedLimit()
 {
-    return announcing_ ? announcing_->addAddrAccepted : pm_.getLimits().addAddrAccepted;
+    return announcing_ && announcing_->addAddrAccepted ? *announcing_->addAddrAccepted
+                                                       : pm_.getLimits().addAddrAccepted;
 }
 
 void PathManagerService::setAddAddrAcceptedLimit(std::uint32_t value)

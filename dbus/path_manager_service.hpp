@@ -66,8 +66,12 @@ private:
     PathManager& pm_;
     // While PropertiesChanged for a limit is being emitted: the limits just
     // written. The signal reads the properties' values back (the bus code
-    // calls the getters); they are these, without two more kernel reads.
-    std::optional<Limits> announcing_;
+    // calls the getters); they are these, without more kernel reads.
+    struct Announcing {
+        std::optional<std::uint32_t> subflows;
+        std::optional<std::uint32_t> addAddrAccepted;
+    };
+    std::optional<Announcing> announcing_;
     MptcpEnabledSetting& enabled_;
     Notifier& notifier_;
 };
