@@ -73,23 +73,27 @@ void PathManagerService::changeLimits(std::optional<std::uint32_t> subflows,
     // The limits before are read in the write's own round trip; when the
     // kernel could not read them, every value written is announced.
     const std::optional<Limits> before = pm_.replaceLimits(subflows, addAddrAccepted);
-    std::vector<std::string> changed;
-    if (subflows && (!before || *subflows != before->subflows)) {
-        changed.emplace_back("SubflowsLimit");
+    const bool subflowsChanged = subflows && (!before || *subflows != before->subflows);
+    const bool acceptedChanged = addAddrAccepted && (!before || *addAddrAccepted != before->addAddrAccepted);
+    if (!subflowsChanged && !acceptedChanged) {
+        return;
     }
-    if (addAddrAccepted && (!before || *addAddrAccepted != before->addAddrAccepted)) {
-        changed.emplace_back("AddAddrAcceptedLimit");
-    }
-    if (!changed.empty()) {
-        announcing_ = Announcing{subflows, addAddrAccepted};
-        try {
-            notifier_.propertiesChanged(changed);
-        } catch (...) {
-            announcing_.reset();
-            throw;
-        }
+    // The three lists of names, built once (at the first change): no
+    // vector and strings to build for every call.
+    static const std::vector<std::string> kBoth{"SubflowsLimit", "AddAddrAcceptedLimit"};
+    static const std::vector<std::string> kSubflows{"SubflowsLimit"};
+    static const std::vector<std::string> kAccepted{"AddAddrAcceptedLimit"};
+    const std::vector<std::string>& changed = subflowsChanged && acceptedChanged ? kBoth
+                                              : subflowsChanged                  ? kSubflows
+                                                                                 : kAccepted;
+    announcing_ = Announcing{subflows, addAddrAccepted};
+    try {
+        notifier_.propertiesChanged(changed);
+    } catch (...) {
         announcing_.reset();
+        throw;
     }
+    announcing_.reset();
 }
 
 std::tuple<std::uint32_t, std::uint32_t> PathManagerService::getLimits()
