@@ -168,7 +168,9 @@ int PathManagerAdaptor::onGetEndpoint(sd_bus_message* call, void* self, sd_bus_e
     MPTCP_REFUSE_WITHOUT_MPTCP(Adaptor, self, error)
     auto& service = static_cast<Adaptor*>(self)->parts_->service;
     return msg::answerNow(call, error, "GetEndpoint", [&](sd_bus_message* reply) {
-        appendEndpoint(reply, service.getEndpoint(msg::readUint32(call)));
+        service.visitEndpoint(msg::readUint32(call), [reply](const Endpoint& ep, const std::string& interface) {
+            appendEndpoint(reply, ep, interface);
+        });
     });
 }
 

@@ -8,11 +8,6 @@
 
 namespace mptcp::dbus {
 
-EndpointStruct PathManagerService::toStruct(const Endpoint& ep, const std::string& interface)
-{
-    return EndpointStruct{ep.id, ep.address.toString(), ep.port, interface, flagNames(ep.flags)};
-}
-
 std::uint32_t PathManagerService::addEndpoint(const std::string& address, std::uint16_t port,
                                               const std::string& interface, std::uint32_t id,
                                               const std::vector<std::string>& flags)
@@ -37,12 +32,6 @@ void PathManagerService::changeEndpoint(std::uint32_t id, const std::string& add
     if (pm_.changeEndpoint(id, address, port, changes)) {
         notifier_.endpointsChanged();
     }
-}
-
-EndpointStruct PathManagerService::getEndpoint(std::uint32_t id)
-{
-    const Endpoint ep = pm_.getEndpoint(id);
-    return toStruct(ep, pm_.interfaceLabel(ep.ifindex));
 }
 
 const std::string& PathManagerService::labelOf(std::int32_t ifindex,
