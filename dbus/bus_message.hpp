@@ -81,8 +81,10 @@ inline void check(int r, const char* what)
     }
 }
 // Appends text that is ASCII by construction (keys, addresses, state
-// names) as a string, through sd_bus_message_append_string_space(): no
-// UTF-8 check and no strlen, a fifth of a dict entry's cost.
+// names), or valid UTF-8 without a NUL by construction (an interface label:
+// interfaceLabel()), as a string, through
+// sd_bus_message_append_string_space(): no UTF-8 check and no strlen, a
+// fifth of a dict entry's cost.
 void appendAscii(sd_bus_message* m, const char* text, std::size_t size, const char* what);
 void appendStrings(sd_bus_message* m, const std::vector<std::string>& strings);  // as
 void appendOptions(sd_bus_message* m, const OptionMap& options);                 // a{sv}

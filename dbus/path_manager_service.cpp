@@ -8,11 +8,6 @@
 
 namespace mptcp::dbus {
 
-EndpointStruct PathManagerService::toStruct(const Endpoint& ep, const std::string& interface)
-{
-    return EndpointStruct{ep.id, ep.address.toString(), ep.port, interface, flagNames(ep.flags)};
-}
-
 std::uint32_t PathManagerService::addEndpoint(const std::string& address, std::uint16_t port,
                                               const std::string& interface, std::uint32_t id,
                                               const std::vector<std::string>& flags)
@@ -37,12 +32,6 @@ void PathManagerService::changeEndpoint(std::uint32_t id, const std::string& add
     if (pm_.changeEndpoint(id, address, port, changes)) {
         notifier_.endpointsChanged();
     }
-}
-
-EndpointStruct PathManagerService::getEndpoint(std::uint32_t id)
-{
-    const Endpoint ep = pm_.getEndpoint(id);
-    return toStruct(ep, pm_.interfaceLabel(ep.ifindex));
 }
 
 const std::string& PathManagerService::labelOf(std::int32_t ifindex,
@@ -70,31 +59,30 @@ void PathManagerService::setLimits(std::uint32_t subflows, std::uint32_t addAddr
 void PathManagerService::changeLimits(std::optional<std::uint32_t> subflows,
                                       std::optional<std::uint32_t> addAddrAccepted)
 {
-    const Limits before = pm_.getLimits();
-    if (subflows && addAddrAccepted) {
-        pm_.setLimits(*subflows, *addAddrAccepted);
-    } else if (subflows) {
-        pm_.setSubflowsLimit(*subflows);
-    } else if (addAddrAccepted) {
-        pm_.setAddAddrAcceptedLimit(*addAddrAccepted);
+    // The limits before are read in the write's own round trip; when the
+    // kernel could not read them, every value written is announced.
+    const std::optional<Limits> before = pm_.replaceLimits(subflows, addAddrAccepted);
+    const bool subflowsChanged = subflows && (!before || *subflows != before->subflows);
+    const bool acceptedChanged = addAddrAccepted && (!before || *addAddrAccepted != before->addAddrAccepted);
+    if (!subflowsChanged && !acceptedChanged) {
+        return;
     }
-    std::vector<std::string> changed;
-    if (subflows && *subflows != before.subflows) {
-        changed.emplace_back("SubflowsLimit");
-    }
-    if (addAddrAccepted && *addAddrAccepted != before.addAddrAccepted) {
-        changed.emplace_back("AddAddrAcceptedLimit");
-    }
-    if (!changed.empty()) {
-        announcing_ = Limits{subflows.value_or(before.subflows), addAddrAccepted.value_or(before.addAddrAccepted)};
-        try {
-            notifier_.propertiesChanged(changed);
-        } catch (...) {
-            announcing_.reset();
-            throw;
-        }
+    // The three lists of names, built once (at the first change): no
+    // vector and strings to build for every call.
+    static const std::vector<std::string> kBoth{"SubflowsLimit", "AddAddrAcceptedLimit"};
+    static const std::vector<std::string> kSubflows{"SubflowsLimit"};
+    static const std::vector<std::string> kAccepted{"AddAddrAcceptedLimit"};
+    const std::vector<std::string>& changed = subflowsChanged && acceptedChanged ? kBoth
+                                              : subflowsChanged                  ? kSubflows
+                                                                                 : kAccepted;
+    announcing_ = Announcing{subflows, addAddrAccepted};
+    try {
+        notifier_.propertiesChanged(changed);
+    } catch (...) {
         announcing_.reset();
+        throw;
     }
+    announcing_.reset();
 }
 
 std::tuple<std::uint32_t, std::uint32_t> PathManagerService::getLimits()
@@ -105,7 +93,7 @@ std::tuple<std::uint32_t, std::uint32_t> PathManagerService::getLimits()
 
 std::uint32_t PathManagerService::subflowsLimit()
 {
-    return announcing_ ? announcing_->subflows : pm_.getLimits().subflows;
+    return announcing_ && announcing_->subflows ? *announcing_->subflows : pm_.getLimits().subflows;
 }
 
 void PathManagerService::setSubflowsLimit(std::uint32_t value)
@@ -115,7 +103,8 @@ void PathManagerService::setSubflowsLimit(std::uint32_t value)
 
 std::uint32_t PathManagerService::addAddrAcceptedLimit()
 {
-    return announcing_ ? announcing_->addAddrAccepted : pm_.getLimits().addAddrAccepted;
+    return announcing_ && announcing_->addAddrAccepted ? *announcing_->addAddrAccepted
+                                                       : pm_.getLimits().addAddrAccepted;
 }
 
 void PathManagerService::setAddAddrAcceptedLimit(std::uint32_t value)

@@ -33,7 +33,12 @@ public:
     void deleteEndpoint(std::uint32_t id, const std::string& address);
     void changeEndpoint(std::uint32_t id, const std::string& address, std::uint16_t port,
                         const std::vector<std::string>& changes);
-    EndpointStruct getEndpoint(std::uint32_t id);
+    // One endpoint with its interface's name, handed to visit(const
+    // Endpoint&, const std::string& interface) without building strings and
+    // a vector for it: GetEndpoint writes it straight into the reply.
+    // Throws PmError.
+    template <typename Visit>
+    void visitEndpoint(std::uint32_t id, Visit&& visit);
     // The kernel's table, each endpoint with its interface's name (looked
     // up once per call for each device), without building strings and
     // vectors for it: ListEndpoints writes them straight into the reply.
@@ -55,7 +60,6 @@ public:
 private:
     // Writes the given limits and announces the properties that changed.
     void changeLimits(std::optional<std::uint32_t> subflows, std::optional<std::uint32_t> addAddrAccepted);
-    static EndpointStruct toStruct(const Endpoint& ep, const std::string& interface);
 
     // An interface's name for ListEndpoints: each index looked up once per
     // call (endpoints usually share a few devices).
@@ -64,11 +68,22 @@ private:
     PathManager& pm_;
     // While PropertiesChanged for a limit is being emitted: the limits just
     // written. The signal reads the properties' values back (the bus code
-    // calls the getters); they are these, without two more kernel reads.
-    std::optional<Limits> announcing_;
+    // calls the getters); they are these, without more kernel reads.
+    struct Announcing {
+        std::optional<std::uint32_t> subflows;
+        std::optional<std::uint32_t> addAddrAccepted;
+    };
+    std::optional<Announcing> announcing_;
     MptcpEnabledSetting& enabled_;
     Notifier& notifier_;
 };
+
+template <typename Visit>
+void PathManagerService::visitEndpoint(std::uint32_t id, Visit&& visit)
+{
+    const Endpoint ep = pm_.getEndpoint(id);
+    visit(ep, pm_.interfaceLabel(ep.ifindex));
+}
 
 template <typename Visit>
 void PathManagerService::visitEndpoints(Visit&& visit)

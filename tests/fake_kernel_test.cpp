@@ -626,6 +626,30 @@ TEST_F(FakeKernelTest, EachLimitIsOptional)
     EXPECT_EQ(kernel_.limits(), (Limits{.subflows = 5, .addAddrAccepted = 8}));
 }
 
+TEST_F(FakeKernelTest, ReplacingTheLimitsReadsThemInTheSameDatagram)
+{
+    pm_.setLimits(4, 1);
+    const std::size_t sent = kernel_.sentRequests().size();
+    EXPECT_EQ(pm_.replaceLimits(6, std::nullopt), (Limits{.subflows = 4, .addAddrAccepted = 1}));
+    EXPECT_EQ(kernel_.sentRequests().size(), sent + 1);
+    EXPECT_EQ(kernel_.limits(), (Limits{.subflows = 6, .addAddrAccepted = 1}));
+    EXPECT_EQ(kernel_.pendingReplies(), 0u);
+}
+
+TEST_F(FakeKernelTest, ReplacingTheLimitsWritesThemWhenTheirReadFails)
+{
+    kernel_.overrideNextReply([](std::span<const std::uint8_t> request, std::vector<Datagram> replies) {
+        replies.front() = FakeKernel::errorReply(request, ENOMEM);  // the read's answer
+        return replies;
+    });
+    EXPECT_EQ(pm_.replaceLimits(6, 3), std::nullopt);
+    EXPECT_EQ(kernel_.limits(), (Limits{.subflows = 6, .addAddrAccepted = 3}));
+    EXPECT_EQ(kernel_.pendingReplies(), 0u);
+    // A refused write is refused all the same, with the kernel's words.
+    EXPECT_EQ(refusal([&] { pm_.replaceLimits(9, std::nullopt); }), Refusal(EINVAL, "limit greater than maximum (8)"));
+    EXPECT_EQ(kernel_.limits(), (Limits{.subflows = 6, .addAddrAccepted = 3}));
+}
+
 TEST_F(FakeKernelTest, BothLimitsAreCheckedBeforeEitherIsWritten)
 {
     EXPECT_EQ(refusal([&] { pm_.setLimits(9, 3); }), kLimitTooHigh);

@@ -149,6 +149,11 @@ std::string run(PmClient& client, const Request& r)
         client.flushAddrs();
     } else if (r.verb == "limits") {
         client.setLimits(r.subflows, r.accepted);
+    } else if (r.verb == "replace") {
+        const std::optional<Limits> l = client.replaceLimits(r.subflows, r.accepted);
+        return l ? "was add_addr_accepted " + std::to_string(l->addAddrAccepted) + " subflows " +
+                       std::to_string(l->subflows)
+                 : "was unknown";
     } else if (r.verb == "announce") {
         client.announce(r.token, r.spec);
     } else if (r.verb == "remove") {
@@ -301,6 +306,14 @@ std::vector<Case> cases()
           {"limits"}},
          "",
          "add_addr_accepted 5 subflows 8"},
+        // GET_LIMITS and SET_LIMITS in one datagram: handled in order.
+        {"replace_reads_the_limits_just_before_writing_them",
+         {{"limits subflows 4 accepted 1"},
+          {"replace subflows 6 accepted 3", 0, "", "was add_addr_accepted 1 subflows 4"},
+          {"replace accepted 9", EINVAL, "limit greater than maximum (8)"},
+          {"replace subflows 7", 0, "", "was add_addr_accepted 3 subflows 6"}},
+         "",
+         "add_addr_accepted 3 subflows 7"},
         {"flush_resets_the_cursor_and_keeps_the_limits",
          {{"limits subflows 4 accepted 1"}, {"add 10.1.0.1 id 40"}, {"flush"}, {"flush"}, {"add 10.1.0.2"}},
          "1 10.1.0.2 flags 0x0",

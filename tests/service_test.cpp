@@ -266,6 +266,28 @@ TEST_F(ServiceTest, PropertiesChangedReadsTheWrittenLimitsWithoutAskingTheKernel
     EXPECT_EQ(service_.subflowsLimit(), 1u);
 }
 
+TEST_F(ServiceTest, SetLimitsAnnouncesWhatItWroteWhenTheLimitsBeforeCannotBeRead)
+{
+    EXPECT_CALL(notifier_, propertiesChanged(ElementsAre("AddAddrAcceptedLimit")));
+    service_.setLimits(2, 4);
+    // The kernel cannot read the limits before (they are the same): the
+    // write is made all the same, and both values are announced.
+    kernel_.overrideNextReply([](std::span<const std::uint8_t> request, std::vector<testing::Datagram> replies) {
+        replies.front() = testing::FakeKernel::errorReply(request, ENOMEM);
+        return replies;
+    });
+    std::uint32_t seenSubflows = 0, seenAccepted = 0;
+    EXPECT_CALL(notifier_, propertiesChanged(ElementsAre("SubflowsLimit", "AddAddrAcceptedLimit")))
+        .WillOnce([&](const std::vector<std::string>&) {
+            seenSubflows = service_.subflowsLimit();
+            seenAccepted = service_.addAddrAcceptedLimit();
+        });
+    service_.setLimits(2, 4);
+    EXPECT_EQ(seenSubflows, 2u);
+    EXPECT_EQ(seenAccepted, 4u);
+    EXPECT_EQ(service_.getLimits(), std::make_tuple(2u, 4u));
+}
+
 TEST_F(ServiceTest, EnabledReadsAndWritesTheSysctl)
 {
     EXPECT_TRUE(service_.enabled());

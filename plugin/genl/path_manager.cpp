@@ -261,7 +261,7 @@ void PathManager::setAddAddrAcceptedLimit(std::uint32_t addAddrAccepted)
     applyLimits(std::nullopt, addAddrAccepted);
 }
 
-void PathManager::applyLimits(std::optional<std::uint32_t> subflows, std::optional<std::uint32_t> addAddrAccepted)
+void PathManager::checkLimits(std::optional<std::uint32_t> subflows, std::optional<std::uint32_t> addAddrAccepted)
 {
     // Both are checked before either is sent, as the kernel itself does.
     if (subflows) {
@@ -270,8 +270,24 @@ void PathManager::applyLimits(std::optional<std::uint32_t> subflows, std::option
     if (addAddrAccepted) {
         rules::checkLimit(*addAddrAccepted, "add_addr_accepted");
     }
+}
+
+void PathManager::applyLimits(std::optional<std::uint32_t> subflows, std::optional<std::uint32_t> addAddrAccepted)
+{
+    checkLimits(subflows, addAddrAccepted);
     try {
         client_.setLimits(subflows, addAddrAccepted);
+    } catch (const KernelRefused& e) {
+        throwTranslated(e, "limits");
+    }
+}
+
+std::optional<Limits> PathManager::replaceLimits(std::optional<std::uint32_t> subflows,
+                                                 std::optional<std::uint32_t> addAddrAccepted)
+{
+    checkLimits(subflows, addAddrAccepted);
+    try {
+        return client_.replaceLimits(subflows, addAddrAccepted);
     } catch (const KernelRefused& e) {
         throwTranslated(e, "limits");
     }

@@ -45,6 +45,11 @@ public:
     void setLimits(std::uint32_t subflows, std::uint32_t addAddrAccepted);
     void setSubflowsLimit(std::uint32_t subflows);
     void setAddAddrAcceptedLimit(std::uint32_t addAddrAccepted);
+    // Writes the given limits (either may be left as it is) and returns
+    // those they replaced, read in the same round trip; nullopt when the
+    // kernel could not read them (PmClient::replaceLimits()).
+    std::optional<Limits> replaceLimits(std::optional<std::uint32_t> subflows,
+                                        std::optional<std::uint32_t> addAddrAccepted);
 
     // The contract's interface field: "" for none, the device's name, or
     // "ifN" when the kernel holds an index that no longer exists.
@@ -56,6 +61,7 @@ private:
     // exact port match wins.
     Endpoint findByAddress(const IpAddress& address, std::uint16_t port);
     void applyLimits(std::optional<std::uint32_t> subflows, std::optional<std::uint32_t> addAddrAccepted);
+    static void checkLimits(std::optional<std::uint32_t> subflows, std::optional<std::uint32_t> addAddrAccepted);
 
     PmClient& client_;
     InterfaceNames& names_;

@@ -50,10 +50,18 @@ genl::RequestBuilder PmClient::begin(std::uint8_t cmd, std::uint16_t nlFlags)
 
 void PmClient::transact(std::span<const std::uint8_t> request, const OnData& onData)
 {
-    const auto* sent = reinterpret_cast<const nlmsghdr*>(request.data());
+    transport_.send(request);
+    await(reinterpret_cast<const nlmsghdr*>(request.data()), onData);
+}
+
+void PmClient::await(const nlmsghdr* sent, const OnData& onData)
+{
     const std::uint32_t seq = sent->nlmsg_seq;
     const std::uint32_t portId = transport_.portId();
-    transport_.send(request);
+    // Without NLM_F_ACK a read's one data message is the whole answer (the
+    // kernel queues every answer as a datagram of its own, so nothing that
+    // follows is lost by returning here).
+    const bool dataEnds = !(sent->nlmsg_flags & (NLM_F_ACK | NLM_F_DUMP));
     for (;;) {
         const std::size_t n = transport_.receive(reply_);
         int remaining = static_cast<int>(n);
@@ -88,6 +96,9 @@ void PmClient::transact(std::span<const std::uint8_t> request, const OnData& onD
                         continue;
                     }
                     onData(nlh);
+                    if (dataEnds) {
+                        return;
+                    }
             }
         }
         if (remaining != 0) {
@@ -146,16 +157,46 @@ void PmClient::flushAddrs()
     ids_.flushed();
 }
 
-void PmClient::setLimits(std::optional<std::uint32_t> subflows, std::optional<std::uint32_t> addAddrAccepted)
+void PmClient::putLimits(genl::RequestBuilder& b, std::optional<std::uint32_t> subflows,
+                         std::optional<std::uint32_t> addAddrAccepted)
 {
-    auto b = begin(proto::CMD_SET_LIMITS, NLM_F_ACK);
     if (addAddrAccepted) {
         b.putU32(proto::ATTR_RCV_ADD_ADDRS, *addAddrAccepted);
     }
     if (subflows) {
         b.putU32(proto::ATTR_SUBFLOWS, *subflows);
     }
+}
+
+void PmClient::setLimits(std::optional<std::uint32_t> subflows, std::optional<std::uint32_t> addAddrAccepted)
+{
+    auto b = begin(proto::CMD_SET_LIMITS, NLM_F_ACK);
+    putLimits(b, subflows, addAddrAccepted);
     transact(b.bytes(), [](const nlmsghdr*) {});
+}
+
+std::optional<Limits> PmClient::replaceLimits(std::optional<std::uint32_t> subflows,
+                                              std::optional<std::uint32_t> addAddrAccepted)
+{
+    // Both requests back to back in request_: the read without NLM_F_ACK
+    // (its data message is its answer), the write with it.
+    const std::size_t readSize =
+        NLMSG_ALIGN(genl::RequestBuilder(request_, family_.id, 0, ++seq_, proto::CMD_GET_LIMITS, proto::kFamilyVersion)
+                        .bytes()
+                        .size());
+    const std::span<std::uint8_t> rest = std::span<std::uint8_t>(request_).subspan(readSize);
+    genl::RequestBuilder write(rest, family_.id, NLM_F_ACK, ++seq_, proto::CMD_SET_LIMITS, proto::kFamilyVersion);
+    putLimits(write, subflows, addAddrAccepted);
+    transport_.send(std::span<const std::uint8_t>(request_.data(), readSize + write.bytes().size()));
+    std::optional<Limits> before;
+    try {
+        await(reinterpret_cast<const nlmsghdr*>(request_.data()),
+              [&](const nlmsghdr* nlh) { before = genl::parseLimits(nlh); });
+    } catch (const KernelRefused&) {
+        before.reset();  // the write's own answer follows all the same
+    }
+    await(reinterpret_cast<const nlmsghdr*>(request_.data() + readSize), [](const nlmsghdr*) {});
+    return before;
 }
 
 Limits PmClient::getLimits()

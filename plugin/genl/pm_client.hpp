@@ -46,6 +46,14 @@ public:
     void flushAddrs();
     void setLimits(std::optional<std::uint32_t> subflows, std::optional<std::uint32_t> addAddrAccepted);
     Limits getLimits();
+    // SET_LIMITS, preceded in the same datagram by a GET_LIMITS: returns
+    // the limits the write replaced, read by the kernel just before it
+    // wrote (it handles a datagram's messages in order), for one send and
+    // one receive fewer than getLimits() then setLimits(). nullopt when
+    // that read failed: the write is made or refused regardless, and
+    // throws KernelRefused when refused, as setLimits() does.
+    std::optional<Limits> replaceLimits(std::optional<std::uint32_t> subflows,
+                                        std::optional<std::uint32_t> addAddrAccepted);
     void setFlags(const genl::AddrSpec& spec);
 
     // The userspace path manager's commands, each on the connection with
@@ -68,6 +76,11 @@ private:
     // Sends the request built in request_ and reads until its ACK, error or
     // NLMSG_DONE; messages of other sequence numbers are skipped.
     void transact(std::span<const std::uint8_t> request, const OnData& onData);
+    // The reading half of transact(), for a request already sent. A request
+    // without NLM_F_ACK and NLM_F_DUMP is answered by its one data message.
+    void await(const nlmsghdr* sent, const OnData& onData);
+    void putLimits(genl::RequestBuilder& b, std::optional<std::uint32_t> subflows,
+                   std::optional<std::uint32_t> addAddrAccepted);
     genl::RequestBuilder begin(std::uint8_t cmd, std::uint16_t nlFlags);
 
     NetlinkTransport& transport_;
