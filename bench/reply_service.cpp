@@ -113,6 +113,20 @@ int connection(sd_bus_message* m, std::uint32_t i)
     return r;
 }
 
+// Closes the reply's outer array and sends it, unless r says a write
+// failed; drops the reply either way. A method handler's return value.
+int closeAndSend(sd_bus_message* reply, int r)
+{
+    if (r >= 0) {
+        r = sd_bus_message_close_container(reply);
+    }
+    if (r >= 0) {
+        r = sd_bus_send(nullptr, reply, nullptr);
+    }
+    sd_bus_message_unref(reply);
+    return r < 0 ? r : 1;
+}
+
 int onList(sd_bus_message* call, void*, sd_bus_error*)
 {
     std::uint32_t count = 0;
@@ -127,14 +141,7 @@ int onList(sd_bus_message* call, void*, sd_bus_error*)
     for (std::uint32_t i = 0; r >= 0 && i < count; ++i) {
         r = connection(reply, i);
     }
-    if (r >= 0) {
-        r = sd_bus_message_close_container(reply);
-    }
-    if (r >= 0) {
-        r = sd_bus_send(nullptr, reply, nullptr);
-    }
-    sd_bus_message_unref(reply);
-    return r < 0 ? r : 1;
+    return closeAndSend(reply, r);
 }
 
 // The benchmark's table (bench/endpoint_table.cpp) as the daemon lists it:
@@ -150,26 +157,18 @@ int onListEndpoints(sd_bus_message* call, void*, sd_bus_error*)
     }
     const std::uint16_t port = 0;
     for (std::uint32_t id = 1; r >= 0 && id <= 8; ++id) {
-        // The daemon's calls (dbus/path_manager_adaptor.cpp, appendEndpoint).
+        // The daemon's calls (dbus/path_manager_adaptor.cpp, appendEndpoint):
+        // its strings are ASCII, written as string space.
         if ((r = sd_bus_message_open_container(reply, SD_BUS_TYPE_STRUCT, "usqsas")) >= 0 &&
             (r = sd_bus_message_append_basic(reply, SD_BUS_TYPE_UINT32, &id)) >= 0 &&
-            (r = sd_bus_message_append_basic(reply, SD_BUS_TYPE_STRING, kAddresses[id - 1])) >= 0 &&
-            (r = sd_bus_message_append_basic(reply, SD_BUS_TYPE_UINT16, &port)) >= 0 &&
-            (r = sd_bus_message_append_basic(reply, SD_BUS_TYPE_STRING, "lo")) >= 0 &&
+            (r = ascii(reply, kAddresses[id - 1])) >= 0 &&
+            (r = sd_bus_message_append_basic(reply, SD_BUS_TYPE_UINT16, &port)) >= 0 && (r = ascii(reply, "lo")) >= 0 &&
             (r = sd_bus_message_open_container(reply, SD_BUS_TYPE_ARRAY, "s")) >= 0 &&
-            (r = sd_bus_message_append_basic(reply, SD_BUS_TYPE_STRING, "subflow")) >= 0 &&
-            (r = sd_bus_message_close_container(reply)) >= 0) {
+            (r = ascii(reply, "subflow")) >= 0 && (r = sd_bus_message_close_container(reply)) >= 0) {
             r = sd_bus_message_close_container(reply);
         }
     }
-    if (r >= 0) {
-        r = sd_bus_message_close_container(reply);
-    }
-    if (r >= 0) {
-        r = sd_bus_send(nullptr, reply, nullptr);
-    }
-    sd_bus_message_unref(reply);
-    return r < 0 ? r : 1;
+    return closeAndSend(reply, r);
 }
 
 // One {sv} entry holding a u, with sd-bus's cheapest calls (no signature
