@@ -79,12 +79,11 @@ constexpr const char* kUsage =
     "                    password dialog (default 300). The daemon serves\n"
     "                    everyone else meanwhile.\n";
 
-// One line on stderr with its journal priority (docs/logging.md).
-void log(const char* fmt, const char* arg, mptcp::journal::Priority priority = mptcp::journal::Priority::Info)
+// One line on stderr with its journal priority (docs/logging.md), in one
+// write(2). Put together with std::string, not printf: a daemon that never
+// formats with printf keeps none of libc's printf and stdio code resident.
+void log(const std::string& text, mptcp::journal::Priority priority = mptcp::journal::Priority::Info)
 {
-    const int size = std::snprintf(nullptr, 0, fmt, arg);
-    std::string text(size > 0 ? static_cast<std::size_t>(size) : 0, '\0');
-    std::snprintf(text.data(), text.size() + 1, fmt, arg);
     mptcp::journal::logLine(priority, "mptcp-pathmanagerd", text);
 }
 
@@ -133,7 +132,7 @@ int main(int argc, char** argv)
             const auto value = arg.substr(arg.find('=') + 1);
             const auto limit = parseSeconds(value);
             if (!limit) {
-                log("%s takes a number of seconds above 0 and at most 86400", argv[i]);
+                log(std::string(argv[i]) + " takes a number of seconds above 0 and at most 86400", kError);
                 return 2;
             }
             (arg.starts_with("--polkit-timeout=") ? authLimits.check : authLimits.interactiveCheck) = *limit;
@@ -150,7 +149,8 @@ int main(int argc, char** argv)
         if (arg.starts_with("--subflows-limit=")) {
             const auto policy = mptcp::LimitsPolicy::parse(arg.substr(17));
             if (!policy) {
-                log("--subflows-limit takes raise, off or a number 0..8, not \"%s\"", argv[i] + 17, kError);
+                log("--subflows-limit takes raise, off or a number 0..8, not \"" + std::string(argv[i] + 17) + "\"",
+                    kError);
                 return 2;
             }
             limitsPolicy = *policy;
@@ -172,7 +172,7 @@ int main(int argc, char** argv)
             std::printf("mptcp-pathmanagerd %s\n", mptcp::kVersion);
             return 0;
         }
-        log("unknown argument \"%s\" (try --help)", argv[i], kError);
+        log("unknown argument \"" + std::string(argv[i]) + "\" (try --help)", kError);
         return 2;
     }
 
@@ -198,16 +198,16 @@ int main(int argc, char** argv)
             events = mptcp::openEventSocket(*group);
         }
     } catch (const mptcp::PmError& e) {
-        log("%s", e.what(), kError);
+        log(e.what(), kError);
         return e.kind() == mptcp::ErrorKind::NotSupported ? mptcp::dbus::serveWithoutMptcp(e.what()) : 1;
     } catch (const std::exception& e) {
-        log("%s", e.what(), kError);
+        log(e.what(), kError);
         return 1;
     }
     mptcp::PathManager pm(*client, *names);
     mptcp::ManagedEndpoints managed(
         *client, *routeDump, *routeEvents, mptcp::StateFile(stateFile), limitsPolicy,
-        [](mptcp::journal::Priority priority, const std::string& line) { log("%s", line.c_str(), priority); });
+        [](mptcp::journal::Priority priority, const std::string& line) { log(line, priority); });
     mptcp::MptcpEnabledSetting enabled;
     mptcp::diag::ConnectionReader connections(*sockDiag);
 
@@ -215,7 +215,7 @@ int main(int argc, char** argv)
     try {
         bus = std::make_unique<mptcp::dbus::SystemBus>();
     } catch (const mptcp::dbus::BusFailure& e) {
-        log("cannot connect to %s", (busDescription() + ": " + e.what()).c_str(), kError);
+        log("cannot connect to " + busDescription() + ": " + e.what(), kError);
         return 1;
     }
 
@@ -225,7 +225,7 @@ int main(int argc, char** argv)
         mptcp::dbus::BusNotifier notifier(bus->get());
         // Changes: uid 0, or polkit's action, asked without waiting.
         mptcp::dbus::BusAuthorityQueries authority(bus->get(), authLimits);
-        mptcp::dbus::PolkitAuthorizer authorizer(authority, [](const std::string& line) { log("%s", line.c_str()); });
+        mptcp::dbus::PolkitAuthorizer authorizer(authority, [](const std::string& line) { log(line); });
         mptcp::dbus::AuthorizationGate gate(bus->get(), authorizer);
         mptcp::dbus::PathManagerService service(pm, enabled, notifier);
         notifier.readValuesFrom(service);
@@ -252,7 +252,7 @@ int main(int argc, char** argv)
             userspacePm, pathManagerSetting,
             {.pathManagerChanged = [&userspaceAdaptorPtr] { userspaceAdaptorPtr->pathManagerChanged(); },
              .holdEvents = [&monitor](bool on) { monitor.hold(on); },
-             .log = [](const std::string& line) { log("%s", line.c_str()); }});
+             .log = [](const std::string& line) { log(line); }});
         mptcp::dbus::UserspaceAdaptor userspaceAdaptor(bus->get(), userspace, gate);
         userspaceAdaptorPtr = &userspaceAdaptor;
         gate.interceptPropertyWrites(mptcp::dbus::kObjectPath);
@@ -277,7 +277,7 @@ int main(int argc, char** argv)
         mptcp::dbus::ReloadSignal reload;  // SIGHUP: read the configuration file again
         loop.addReader(reload.fd(), [&reload, &interfaces, &configFile] {
             if (reload.consume()) {
-                log("%s", ("SIGHUP: reading " + configFile + " again").c_str());
+                log("SIGHUP: reading " + configFile + " again");
                 interfaces.loadConfig(configFile);
             }
         });
@@ -288,15 +288,14 @@ int main(int argc, char** argv)
         try {
             bus->requestName(mptcp::dbus::kBusName);
         } catch (const mptcp::dbus::BusFailure& e) {
-            log("cannot own org.mptcp.PathManager: %s", e.what(), kError);
+            log(std::string("cannot own org.mptcp.PathManager: ") + e.what(), kError);
             return 1;
         }
-        log("serving org.mptcp.PathManager on %s", busDescription().c_str());
-        log("options: %s", ("state file " + stateFile + (alwaysMonitor ? ", always monitoring" : "")).c_str(),
+        log("serving org.mptcp.PathManager on " + busDescription());
+        log("options: state file " + stateFile + (alwaysMonitor ? ", always monitoring" : ""),
             mptcp::journal::Priority::Debug);
         if (!enabled.get()) {
-            log("%s",
-                "note: net.mptcp.enabled is 0 in this namespace: endpoints are configured but MPTCP "
+            log("note: net.mptcp.enabled is 0 in this namespace: endpoints are configured but MPTCP "
                 "sockets are refused until it is 1 (property Enabled)",
                 kWarning);
         }
@@ -305,13 +304,13 @@ int main(int argc, char** argv)
         // pages back, or they stay resident for the daemon's whole life.
         malloc_trim(0);
         const int sig = loop.run();
-        log("stopping on %s", strsignal(sig));
+        log(std::string("stopping on ") + strsignal(sig));
         return 0;
     } catch (const mptcp::dbus::BusFailure& e) {
-        log("lost the bus: %s", e.what(), kError);
+        log(std::string("lost the bus: ") + e.what(), kError);
         return 1;
     } catch (const std::exception& e) {
-        log("fatal: %s", e.what(), kError);
+        log(std::string("fatal: ") + e.what(), kError);
         return 1;
     }
 }
