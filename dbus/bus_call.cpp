@@ -38,10 +38,7 @@ void deletePending(void* userData)
 
 std::string CallReply::errorText() const
 {
-    if (!error_) {
-        return "";
-    }
-    return errorName() + ": " + (error_->message ? error_->message : "");
+    return error_ ? dbus::errorText(*error_) : "";
 }
 
 MessageRef newMethodCall(sd_bus* bus, const char* destination, const char* path, const char* interface,

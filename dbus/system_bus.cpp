@@ -4,13 +4,17 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
-#include <ctime>
 
 namespace mptcp::dbus {
 
 void throwBusFailure(const char* what, int r)
 {
     throw BusFailure(std::string(what) + ": " + std::strerror(r < 0 ? -r : r));
+}
+
+std::string errorText(const sd_bus_error& error)
+{
+    return std::string(error.name ? error.name : "") + ": " + (error.message ? error.message : "");
 }
 
 SystemBus::SystemBus()
@@ -43,9 +47,7 @@ void SystemBus::requestName(const char* name)
     }
     sd_bus_message_unref(reply);
     if (r < 0) {
-        const std::string why = sd_bus_error_is_set(&error)
-                                    ? std::string(error.name) + ": " + (error.message ? error.message : "")
-                                    : std::strerror(-r);
+        const std::string why = sd_bus_error_is_set(&error) ? errorText(error) : std::strerror(-r);
         sd_bus_error_free(&error);
         throw BusFailure(why);
     }
@@ -79,10 +81,11 @@ LoopBus::Wait SystemBus::wait() const
     }
     Wait wait{fd, static_cast<short>(events), std::nullopt};
     if (until != UINT64_MAX) {
-        timespec now{};
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        const std::uint64_t nowUs =
-            static_cast<std::uint64_t>(now.tv_sec) * 1'000'000 + static_cast<std::uint64_t>(now.tv_nsec) / 1000;
+        // steady_clock is CLOCK_MONOTONIC, sd-bus's clock.
+        const auto now =
+            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+                .count();
+        const auto nowUs = static_cast<std::uint64_t>(now);
         wait.timeout = std::chrono::microseconds(until > nowUs ? until - nowUs : 0);
     }
     return wait;

@@ -24,6 +24,10 @@ public:
 // "<what>: <strerror(-r)>" as a BusFailure.
 [[noreturn]] void throwBusFailure(const char* what, int r);
 
+// "<name>: <message>": a D-Bus error from outside, the way the daemon
+// reports it.
+std::string errorText(const sd_bus_error& error);
+
 class SystemBus final : public LoopBus {
 public:
     // Connects to the bus DBUS_SYSTEM_BUS_ADDRESS names, else the standard
