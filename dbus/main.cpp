@@ -5,6 +5,7 @@
 #include "bus_authority.hpp"
 #include "connection_reader.hpp"
 #include "connections_adaptor.hpp"
+#include "daemon_log.hpp"
 #include "event_loop.hpp"
 #include "event_signals.hpp"
 #include "event_socket.hpp"
@@ -44,6 +45,8 @@
 
 namespace {
 
+using mptcp::dbus::daemonLog;
+
 constexpr const char* kUsage =
     "Usage: mptcp-pathmanagerd [--help] [--version] [--always-monitor] [--debug]\n"
     "                          [--state-file=PATH] [--subflows-limit=raise|off|N]\n"
@@ -78,14 +81,6 @@ constexpr const char* kUsage =
     "                    the same when it did: polkit may be showing a\n"
     "                    password dialog (default 300). The daemon serves\n"
     "                    everyone else meanwhile.\n";
-
-// One line on stderr with its journal priority (docs/logging.md), in one
-// write(2). Put together with std::string, not printf: a daemon that never
-// formats with printf keeps none of libc's printf and stdio code resident.
-void log(const std::string& text, mptcp::journal::Priority priority = mptcp::journal::Priority::Info)
-{
-    mptcp::journal::logLine(priority, "mptcp-pathmanagerd", text);
-}
 
 constexpr auto kError = mptcp::journal::Priority::Error;
 constexpr auto kWarning = mptcp::journal::Priority::Warning;
@@ -132,7 +127,7 @@ int main(int argc, char** argv)
             const auto value = arg.substr(arg.find('=') + 1);
             const auto limit = parseSeconds(value);
             if (!limit) {
-                log(std::string(argv[i]) + " takes a number of seconds above 0 and at most 86400", kError);
+                daemonLog(std::string(argv[i]) + " takes a number of seconds above 0 and at most 86400", kError);
                 return 2;
             }
             (arg.starts_with("--polkit-timeout=") ? authLimits.check : authLimits.interactiveCheck) = *limit;
@@ -149,7 +144,8 @@ int main(int argc, char** argv)
         if (arg.starts_with("--subflows-limit=")) {
             const auto policy = mptcp::LimitsPolicy::parse(arg.substr(17));
             if (!policy) {
-                log("--subflows-limit takes raise, off or a number 0..8, not \"" + std::string(argv[i] + 17) + "\"",
+                daemonLog(
+                    "--subflows-limit takes raise, off or a number 0..8, not \"" + std::string(argv[i] + 17) + "\"",
                     kError);
                 return 2;
             }
@@ -172,7 +168,7 @@ int main(int argc, char** argv)
             std::printf("mptcp-pathmanagerd %s\n", mptcp::kVersion);
             return 0;
         }
-        log("unknown argument \"" + std::string(argv[i]) + "\" (try --help)", kError);
+        daemonLog("unknown argument \"" + std::string(argv[i]) + "\" (try --help)", kError);
         return 2;
     }
 
@@ -198,16 +194,16 @@ int main(int argc, char** argv)
             events = mptcp::openEventSocket(*group);
         }
     } catch (const mptcp::PmError& e) {
-        log(e.what(), kError);
+        daemonLog(e.what(), kError);
         return e.kind() == mptcp::ErrorKind::NotSupported ? mptcp::dbus::serveWithoutMptcp(e.what()) : 1;
     } catch (const std::exception& e) {
-        log(e.what(), kError);
+        daemonLog(e.what(), kError);
         return 1;
     }
     mptcp::PathManager pm(*client, *names);
     mptcp::ManagedEndpoints managed(
         *client, *routeDump, *routeEvents, mptcp::StateFile(stateFile), limitsPolicy,
-        [](mptcp::journal::Priority priority, const std::string& line) { log(line, priority); });
+        [](mptcp::journal::Priority priority, const std::string& line) { daemonLog(line, priority); });
     mptcp::MptcpEnabledSetting enabled;
     mptcp::diag::ConnectionReader connections(*sockDiag);
 
@@ -215,7 +211,7 @@ int main(int argc, char** argv)
     try {
         bus = std::make_unique<mptcp::dbus::SystemBus>();
     } catch (const mptcp::dbus::BusFailure& e) {
-        log("cannot connect to " + busDescription() + ": " + e.what(), kError);
+        daemonLog("cannot connect to " + busDescription() + ": " + e.what(), kError);
         return 1;
     }
 
@@ -225,7 +221,7 @@ int main(int argc, char** argv)
         mptcp::dbus::BusNotifier notifier(bus->get());
         // Changes: uid 0, or polkit's action, asked without waiting.
         mptcp::dbus::BusAuthorityQueries authority(bus->get(), authLimits);
-        mptcp::dbus::PolkitAuthorizer authorizer(authority, [](const std::string& line) { log(line); });
+        mptcp::dbus::PolkitAuthorizer authorizer(authority, [](const std::string& line) { daemonLog(line); });
         mptcp::dbus::AuthorizationGate gate(bus->get(), authorizer);
         mptcp::dbus::PathManagerService service(pm, enabled, notifier);
         notifier.readValuesFrom(service);
@@ -252,7 +248,7 @@ int main(int argc, char** argv)
             userspacePm, pathManagerSetting,
             {.pathManagerChanged = [&userspaceAdaptorPtr] { userspaceAdaptorPtr->pathManagerChanged(); },
              .holdEvents = [&monitor](bool on) { monitor.hold(on); },
-             .log = [](const std::string& line) { log(line); }});
+             .log = [](const std::string& line) { daemonLog(line); }});
         mptcp::dbus::UserspaceAdaptor userspaceAdaptor(bus->get(), userspace, gate);
         userspaceAdaptorPtr = &userspaceAdaptor;
         gate.interceptPropertyWrites(mptcp::dbus::kObjectPath);
@@ -277,7 +273,7 @@ int main(int argc, char** argv)
         mptcp::dbus::ReloadSignal reload;  // SIGHUP: read the configuration file again
         loop.addReader(reload.fd(), [&reload, &interfaces, &configFile] {
             if (reload.consume()) {
-                log("SIGHUP: reading " + configFile + " again");
+                daemonLog("SIGHUP: reading " + configFile + " again");
                 interfaces.loadConfig(configFile);
             }
         });
@@ -288,14 +284,15 @@ int main(int argc, char** argv)
         try {
             bus->requestName(mptcp::dbus::kBusName);
         } catch (const mptcp::dbus::BusFailure& e) {
-            log(std::string("cannot own org.mptcp.PathManager: ") + e.what(), kError);
+            daemonLog(std::string("cannot own org.mptcp.PathManager: ") + e.what(), kError);
             return 1;
         }
-        log("serving org.mptcp.PathManager on " + busDescription());
-        log("options: state file " + stateFile + (alwaysMonitor ? ", always monitoring" : ""),
-            mptcp::journal::Priority::Debug);
+        daemonLog("serving org.mptcp.PathManager on " + busDescription());
+        daemonLog("options: state file " + stateFile + (alwaysMonitor ? ", always monitoring" : ""),
+                  mptcp::journal::Priority::Debug);
         if (!enabled.get()) {
-            log("note: net.mptcp.enabled is 0 in this namespace: endpoints are configured but MPTCP "
+            daemonLog(
+                "note: net.mptcp.enabled is 0 in this namespace: endpoints are configured but MPTCP "
                 "sockets are refused until it is 1 (property Enabled)",
                 kWarning);
         }
@@ -304,13 +301,13 @@ int main(int argc, char** argv)
         // pages back, or they stay resident for the daemon's whole life.
         malloc_trim(0);
         const int sig = loop.run();
-        log(std::string("stopping on ") + strsignal(sig));
+        daemonLog(std::string("stopping on ") + strsignal(sig));
         return 0;
     } catch (const mptcp::dbus::BusFailure& e) {
-        log(std::string("lost the bus: ") + e.what(), kError);
+        daemonLog(std::string("lost the bus: ") + e.what(), kError);
         return 1;
     } catch (const std::exception& e) {
-        log(std::string("fatal: ") + e.what(), kError);
+        daemonLog(std::string("fatal: ") + e.what(), kError);
         return 1;
     }
 }
