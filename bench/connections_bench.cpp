@@ -47,14 +47,8 @@ std::string times(double ratio)
 // above 1.3 here, the goal cannot be met with this signature.
 Row referenceRow(const Summary& ref, std::size_t entries, const Row& goalRow)
 {
-    Row same;
-    same.name = "reference: same reply, no kernel (" + std::to_string(entries) + " entries)";
-    same.value = ref.p50;
-    same.unit = "us";
-    same.p99 = ref.p99;
-    same.floor = goalRow.floor;
-    same.floorName = goalRow.floorName;
-    same.ratio = *same.floor > 0 ? ref.p50 / *same.floor : 0;
+    Row same = referenceBeside(goalRow, "reference: same reply, no kernel (" + std::to_string(entries) + " entries)",
+                               ref.p50, ref.p99);
     same.note = "a(ua{sv}) of " + std::to_string(entries) +
                 " entries with the same 19 keys and types, built as the daemon builds it by a plain sd-bus service "
                 "(bench/reply_service.cpp), same bus, same client";

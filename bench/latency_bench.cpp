@@ -224,14 +224,7 @@ Row referenceRow(const Reference& ref, const std::string& pass, const OpSamples&
     const Summary own = summarize(s.referenceEmpty);
     const Summary bus = summarize(s.bus);
     const Summary kernel = summarize(s.kernel);
-    Row row;
-    row.name = ref.name + ", " + pass;
-    row.value = r.p50;
-    row.unit = "us";
-    row.p99 = r.p99;
-    row.floor = daemonRow.floor;
-    row.floorName = daemonRow.floorName;
-    row.ratio = *row.floor > 0 ? r.p50 / *row.floor : 0;
+    Row row = referenceBeside(daemonRow, ref.name + ", " + pass, r.p50, r.p99);
     const std::string method = daemonRow.name.substr(0, daemonRow.name.find(','));
     row.note = ref.what + "; its own empty call " + us(own.p50) + ", so " + ref.adds + " adds " + us(r.p50 - own.p50) +
                "; " + method + " against this + the " + ref.floor + " (" + us(kernel.p50) +

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 #include <stdexcept>
+#include <utility>
 
 namespace mptcp::bench {
 namespace {
@@ -75,6 +76,19 @@ std::optional<bool> Row::met() const
         return std::nullopt;
     }
     return goal->metBy(value, ratio);
+}
+
+Row referenceBeside(const Row& measured, std::string name, double p50, double p99)
+{
+    Row row;
+    row.name = std::move(name);
+    row.value = p50;
+    row.unit = "us";
+    row.p99 = p99;
+    row.floor = measured.floor;
+    row.floorName = measured.floorName;
+    row.ratio = row.floor && *row.floor > 0 ? p50 / *row.floor : 0;
+    return row;
 }
 
 Report::Figure& Report::current()
