@@ -90,13 +90,13 @@ SpawnOptions ServiceSet::floorOptions() const
     return o;
 }
 
-ChildProcess startReplier(ServiceSet& services, const std::string& program)
+ChildProcess startReference(ServiceSet& services, const std::string& program, const std::string& busName)
 {
     SpawnOptions o;
     o.argv = {program};
     o.extraEnv = {services.bus().environment()};
-    o.logPath = services.bus().dir() + "/replier.log";
-    return startService(services.watcher(), o, kReplierName).process;
+    o.logPath = services.bus().dir() + "/" + busName + ".log";
+    return startService(services.watcher(), o, busName).process;
 }
 
 void ServiceSet::pinAll(std::optional<int> cpu)

@@ -24,11 +24,17 @@ inline constexpr const char* kServiceInterface = "org.mptcp.PathManager";
 inline constexpr const char* kFloorName = "org.mptcp.BenchFloor";
 inline constexpr const char* kFloorPath = "/org/mptcp/BenchFloor";
 inline constexpr const char* kFloorInterface = "org.mptcp.BenchFloor";
-// The reference service (bench/reply_service.cpp): the daemon's reply
-// shapes and signals from plain sd-bus, with no kernel work.
+// The reference services. The replier (bench/reply_service.cpp): the
+// daemon's reply shapes and signals from plain sd-bus, with no kernel
+// work. The minimal service (bench/minimal_service.cpp): figure 1's calls
+// with the floor's kernel request in the handler, then the daemon's reply
+// and signal.
 inline constexpr const char* kReplierName = "org.mptcp.BenchReplier";
 inline constexpr const char* kReplierPath = "/org/mptcp/BenchReplier";
 inline constexpr const char* kReplierInterface = "org.mptcp.BenchReplier";
+inline constexpr const char* kMinimalName = "org.mptcp.BenchMinimal";
+inline constexpr const char* kMinimalPath = "/org/mptcp/BenchMinimal";
+inline constexpr const char* kMinimalInterface = "org.mptcp.BenchMinimal";
 
 using Clock = std::chrono::steady_clock;
 
@@ -38,6 +44,7 @@ struct Programs {
     std::string daemon;
     std::string floor;
     std::string replier;  // the reference service of figures 1 and 8
+    std::string minimal;  // figure 1's other reference service
     std::string policy;
     std::string mptcpctl;
     std::string hook;
@@ -77,7 +84,7 @@ struct StartedService {
 StartedService startService(NameWatcher& watcher, const SpawnOptions& options, const std::string& name);
 
 // The bus, the daemon and the floor service for a run (the reference
-// service is started by the figures that use it: startReplier()).
+// services are started by the figures that use them: startReference()).
 class ServiceSet {
 public:
     ServiceSet(const Programs& programs, const std::string& workDir);
@@ -110,9 +117,9 @@ private:
     ChildProcess floor_;
 };
 
-// The reference service on the run's bus (stopped when the ChildProcess
-// goes); throws like startService(). Pin it with the others for a pinned
-// pass: ServiceSet::pinAll() does not know it.
-ChildProcess startReplier(ServiceSet& services, const std::string& program);
+// A reference service owning busName on the run's bus (stopped when the
+// ChildProcess goes); throws like startService(). Pin it with the others
+// for a pinned pass: ServiceSet::pinAll() does not know it.
+ChildProcess startReference(ServiceSet& services, const std::string& program, const std::string& busName);
 
 }  // namespace mptcp::bench

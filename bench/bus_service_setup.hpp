@@ -1,10 +1,14 @@
 // The start of the benchmark's small sd-bus services (the emitter, the
-// replier): connect to the system bus (DBUS_SYSTEM_BUS_ADDRESS), serve one
-// vtable, own the name. Header-only: each service is one source file.
+// replier, the minimal service): connect to the system bus
+// (DBUS_SYSTEM_BUS_ADDRESS), serve one vtable, own the name; and the
+// replier's and the minimal service's loop. Header-only: each service is
+// one source file.
 #pragma once
 
 #include <systemd/sd-bus.h>
 
+#include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 
@@ -17,10 +21,11 @@ inline int serviceFailed(const char* program, const char* what, int r)
     return 1;
 }
 
-// The connection, serving vtable at path under interface and owning name;
-// nullptr after a line on stderr saying what failed.
+// The connection, serving vtable at path under interface (its handlers get
+// userdata) and owning name; nullptr after a line on stderr saying what
+// failed.
 inline sd_bus* serveOnSystemBus(const char* program, const char* name, const char* path, const char* interface,
-                                const sd_bus_vtable* vtable)
+                                const sd_bus_vtable* vtable, void* userdata = nullptr)
 {
     sd_bus* bus = nullptr;
     int r = sd_bus_open_system(&bus);
@@ -28,7 +33,7 @@ inline sd_bus* serveOnSystemBus(const char* program, const char* name, const cha
         serviceFailed(program, "connecting to the system bus", r);
         return nullptr;
     }
-    if ((r = sd_bus_add_object_vtable(bus, nullptr, path, interface, vtable, nullptr)) < 0) {
+    if ((r = sd_bus_add_object_vtable(bus, nullptr, path, interface, vtable, userdata)) < 0) {
         serviceFailed(program, "registering the object", r);
         return sd_bus_flush_close_unref(bus);
     }
@@ -37,6 +42,21 @@ inline sd_bus* serveOnSystemBus(const char* program, const char* name, const cha
         return sd_bus_flush_close_unref(bus);
     }
     return bus;
+}
+
+// Answers calls until the bus fails (then a line on stderr and 1, the exit
+// status); SIGTERM's default action ends it: the benchmark stops it by pid.
+inline int answerForever(const char* program, sd_bus* bus)
+{
+    for (;;) {
+        int r = sd_bus_process(bus, nullptr);
+        if (r < 0) {
+            return serviceFailed(program, "processing the bus", r);
+        }
+        if (r == 0 && (r = sd_bus_wait(bus, UINT64_MAX)) < 0 && r != -EINTR) {
+            return serviceFailed(program, "waiting", r);
+        }
+    }
 }
 
 }  // namespace mptcp::bench

@@ -74,7 +74,7 @@ void measureConnections(ServiceSet& services, const Programs& programs, const Co
     ChildProcess replier;
     std::unique_ptr<sdbus::IProxy> replierProxy;
     if (!programs.replier.empty()) {
-        replier = startReplier(services, programs.replier);
+        replier = startReference(services, programs.replier, kReplierName);
         replierProxy = sdbus::createProxy(*connection, kReplierName, kReplierPath);
     } else {
         report.notMeasured("reference: same reply, no kernel", "no mptcp-pm-bench-replier (build it)");

@@ -26,14 +26,16 @@ constexpr double kStallMicros = 1000;
 // Everything one pass (unpinned or pinned) talks to.
 class Bench {
 public:
-    // withReference: the reference service is on the bus (startReplier()).
-    Bench(ServiceSet& services, bool withReference)
+    // withReference, withMinimal: that reference service is on the bus
+    // (startReference()).
+    Bench(ServiceSet& services, bool withReference, bool withMinimal)
         : transport_(openGenericNetlink()),
           kernel_(*transport_),
           connection_(sdbus::createSessionBusConnectionWithAddress(services.bus().address())),
           service_(sdbus::createProxy(*connection_, kServiceName, kServicePath)),
           floor_(sdbus::createProxy(*connection_, kFloorName, kFloorPath)),
-          reference_(withReference ? sdbus::createProxy(*connection_, kReplierName, kReplierPath) : nullptr)
+          reference_(withReference ? sdbus::createProxy(*connection_, kReplierName, kReplierPath) : nullptr),
+          minimal_(withMinimal ? sdbus::createProxy(*connection_, kMinimalName, kMinimalPath) : nullptr)
     {
     }
 
@@ -57,18 +59,28 @@ public:
     void referenceAnnounceLimits() { reference_->callMethod("AnnounceLimits").onInterface(kReplierInterface); }
     void referenceAnnounceEndpoints() { reference_->callMethod("AnnounceEndpoints").onInterface(kReplierInterface); }
 
+    // --- the minimal service: the same calls, the floor's kernel request
+    // in its handler (bench/minimal_service.cpp); replies taken as they
+    // arrive, like the daemon's.
+    bool haveMinimal() const { return minimal_ != nullptr; }
+    void minimalGet() { (void)minimal_->callMethod(getEndpointCall(*minimal_, kMinimalInterface)); }
+    void minimalList() { (void)minimal_->callMethod(minimal_->createMethodCall(kMinimalInterface, "ListEndpoints")); }
+    void minimalGetLimits() { (void)minimal_->callMethod(minimal_->createMethodCall(kMinimalInterface, "GetLimits")); }
+    void minimalSetLimits(std::uint32_t v) { setLimits(*minimal_, kMinimalInterface, v); }
+    void minimalAdd() { add(*minimal_, kMinimalInterface); }
+
     // --- the daemon
     // Replies are taken as they arrive, not decoded: decoding is the
     // client's cost, which neither floor carries either (the empty call
     // has nothing to decode). checkReplies() decodes them once, untimed.
-    void busGet() { (void)service_->callMethod(getEndpointCall()); }
+    void busGet() { (void)service_->callMethod(getEndpointCall(*service_, kServiceInterface)); }
     void busList() { (void)service_->callMethod(service_->createMethodCall(kServiceInterface, "ListEndpoints")); }
     void busGetLimits() { (void)service_->callMethod(service_->createMethodCall(kServiceInterface, "GetLimits")); }
     // The reads answer what the table holds (fillTable() before).
     void checkReplies()
     {
         EndpointStruct ep;
-        auto getReply = service_->callMethod(getEndpointCall());
+        auto getReply = service_->callMethod(getEndpointCall(*service_, kServiceInterface));
         getReply >> ep;
         std::vector<EndpointStruct> eps;
         auto listReply = service_->callMethod(service_->createMethodCall(kServiceInterface, "ListEndpoints"));
@@ -80,7 +92,7 @@ public:
         if (ep.get<0>() != 3 || eps.size() != kernel_.dumpAddrs().size() || eps.size() != 8) {
             throw std::runtime_error("the daemon's GetEndpoint/ListEndpoints do not show the benchmark's table");
         }
-        // The reference must answer the very reply it stands for.
+        // The references must answer the very replies they stand for.
         if (reference_) {
             std::vector<EndpointStruct> same;
             auto referenceReply =
@@ -90,20 +102,21 @@ public:
                 throw std::runtime_error("the reference service's ListEndpoints reply is not the daemon's");
             }
         }
+        if (minimal_) {
+            EndpointStruct one;
+            auto oneReply = minimal_->callMethod(getEndpointCall(*minimal_, kMinimalInterface));
+            oneReply >> one;
+            std::vector<EndpointStruct> all;
+            auto allReply = minimal_->callMethod(minimal_->createMethodCall(kMinimalInterface, "ListEndpoints"));
+            allReply >> all;
+            if (one != ep || all != eps) {
+                throw std::runtime_error(
+                    "the minimal service's GetEndpoint or ListEndpoints reply is not the daemon's");
+            }
+        }
     }
-    void busSetLimits(std::uint32_t v)
-    {
-        service_->callMethod("SetLimits").onInterface(kServiceInterface).withArguments(v, v);
-    }
-    void busAdd()
-    {
-        std::uint32_t id = 0;
-        service_->callMethod("AddEndpoint")
-            .onInterface(kServiceInterface)
-            .withArguments(std::string(kCycleAddress), std::uint16_t{0}, std::string("lo"), std::uint32_t{kCycleId},
-                           std::vector<std::string>{"subflow"})
-            .storeResultsTo(id);
-    }
+    void busSetLimits(std::uint32_t v) { setLimits(*service_, kServiceInterface, v); }
+    void busAdd() { add(*service_, kServiceInterface); }
     void busDelete()
     {
         service_->callMethod("DeleteEndpoint")
@@ -116,11 +129,25 @@ public:
     void dropLastTableEntry() { bench::dropLastTableEntry(kernel_); }
 
 private:
-    sdbus::MethodCall getEndpointCall()
+    // The daemon's calls, made the same way to the minimal service.
+    static sdbus::MethodCall getEndpointCall(sdbus::IProxy& to, const char* interface)
     {
-        auto call = service_->createMethodCall(kServiceInterface, "GetEndpoint");
+        auto call = to.createMethodCall(interface, "GetEndpoint");
         call << std::uint32_t{3};
         return call;
+    }
+    static void setLimits(sdbus::IProxy& to, const char* interface, std::uint32_t v)
+    {
+        to.callMethod("SetLimits").onInterface(interface).withArguments(v, v);
+    }
+    static void add(sdbus::IProxy& to, const char* interface)
+    {
+        std::uint32_t id = 0;
+        to.callMethod("AddEndpoint")
+            .onInterface(interface)
+            .withArguments(std::string(kCycleAddress), std::uint16_t{0}, std::string("lo"), std::uint32_t{kCycleId},
+                           std::vector<std::string>{"subflow"})
+            .storeResultsTo(id);
     }
 
     std::unique_ptr<NetlinkTransport> transport_;
@@ -129,13 +156,14 @@ private:
     std::unique_ptr<sdbus::IProxy> service_;
     std::unique_ptr<sdbus::IProxy> floor_;
     std::unique_ptr<sdbus::IProxy> reference_;
+    std::unique_ptr<sdbus::IProxy> minimal_;
 };
 
-// Per repeat: the samples of the daemon's call, of its two floors, and of
+// Per repeat: the samples of the daemon's call, of its two floors, of
 // its reference and the reference service's empty call (empty where it has
-// no reference).
+// no reference), and of the minimal service's same call.
 struct OpSamples {
-    std::vector<std::vector<double>> bus, empty, kernel, reference, referenceEmpty;
+    std::vector<std::vector<double>> bus, empty, kernel, reference, referenceEmpty, minimal;
 };
 
 // A call whose cost outside the daemon's code the reference service shows.
@@ -151,6 +179,8 @@ struct ReadOp {
     std::function<void()> bus;
     std::function<void()> kernel;
     std::function<void()> reference;  // empty: no reference row
+    std::function<void()> minimal;    // empty: no minimal service
+    const char* minimalSends;         // what it sends, for the note
 };
 
 // The reference service's calls sit in the same rounds as the daemon's, on
@@ -232,6 +262,24 @@ Row referenceRow(const Reference& ref, const std::string& pass, const OpSamples&
     return row;
 }
 
+// For the record, no goal: the minimal service's same call against the
+// daemon's composite floor, and the daemon against it, i.e. the daemon's
+// own cost beyond what making the kernel request inside any bus service
+// costs (docs/performance.md, "Where the rest goes").
+Row minimalRow(const std::string& method, const std::string& pass, const char* sends, const OpSamples& s,
+               const Row& daemonRow)
+{
+    const Summary m = summarize(s.minimal);
+    const Summary bus = summarize(s.bus);
+    Row row = referenceBeside(daemonRow, "minimal service: " + method + ", " + pass, m.p50, m.p99);
+    row.note =
+        "the same call to a plain sd-bus service that makes the floor's kernel request in its handler, then "
+        "sends " +
+        std::string(sends) + " (bench/minimal_service.cpp); " + method +
+        " against it: " + times(m.p50 > 0 ? bus.p50 / m.p50 : 0);
+    return row;
+}
+
 Row kernelBoundRow(const std::string& name, const std::vector<std::vector<double>>& bus,
                    const std::vector<std::vector<double>>& kernel)
 {
@@ -254,13 +302,27 @@ void runPass(Bench& bench, const LatencyPlan& plan, const std::string& pass, Rep
     std::uint32_t limit = 2;
     auto nextLimit = [&limit] { return limit = limit == 2 ? 3 : 2; };
     const bool ref = bench.haveReference();
+    const bool min = bench.haveMinimal();
+    const auto minimal = [min](std::function<void()> call) { return min ? call : nullptr; };
     const std::vector<ReadOp> reads = {
-        {"GetEndpoint", [&] { bench.busGet(); }, [&] { bench.kernelGet(); }, {}},
+        {"GetEndpoint",
+         [&] { bench.busGet(); },
+         [&] { bench.kernelGet(); },
+         {},
+         minimal([&] { bench.minimalGet(); }),
+         "the daemon's (usqsas) reply"},
         {"ListEndpoints (8)", [&] { bench.busList(); }, [&] { bench.kernelList(); },
-         ref ? std::function<void()>([&] { bench.referenceList(); }) : nullptr},
-        {"GetLimits", [&] { bench.busGetLimits(); }, [&] { bench.kernelGetLimits(); }, {}},
+         ref ? std::function<void()>([&] { bench.referenceList(); }) : nullptr, minimal([&] { bench.minimalList(); }),
+         "the daemon's a(usqsas) reply"},
+        {"GetLimits",
+         [&] { bench.busGetLimits(); },
+         [&] { bench.kernelGetLimits(); },
+         {},
+         minimal([&] { bench.minimalGetLimits(); }),
+         "the two limits"},
         {"SetLimits", [&] { bench.busSetLimits(nextLimit()); }, [&] { bench.kernelSetLimits(nextLimit()); },
-         ref ? std::function<void()>([&] { bench.referenceAnnounceLimits(); }) : nullptr},
+         ref ? std::function<void()>([&] { bench.referenceAnnounceLimits(); }) : nullptr,
+         minimal([&] { bench.minimalSetLimits(nextLimit()); }), "PropertiesChanged, then its empty reply"},
     };
     std::vector<OpSamples> readSamples(reads.size());
     OpSamples add;
@@ -286,6 +348,10 @@ void runPass(Bench& bench, const LatencyPlan& plan, const std::string& pass, Rep
                 warmUp(plan.warmupCalls, own);
                 readSamples[i].referenceEmpty.push_back(timeCalls(plan.readCalls, own));
             }
+            if (reads[i].minimal) {
+                warmUp(plan.warmupCalls, reads[i].minimal);
+                readSamples[i].minimal.push_back(timeCalls(plan.readCalls, reads[i].minimal));
+            }
         }
         // Writes: add (timed), delete (timed on its own); 7 entries + 1.
         // A delete waits for an RCU grace period (milliseconds), so the bus
@@ -294,7 +360,7 @@ void runPass(Bench& bench, const LatencyPlan& plan, const std::string& pass, Rep
         // empty-call floor and its reference are therefore measured in the
         // same place: each right after a direct delete, like the daemon's add.
         bench.dropLastTableEntry();
-        std::vector<double> busAdd, kernelAdd, bDel, kDel, empty, reference, referenceEmpty;
+        std::vector<double> busAdd, kernelAdd, bDel, kDel, empty, reference, referenceEmpty, minimalAdd;
         for (int c = 0; c < plan.writeCycles; ++c) {
             const auto t0 = Clock::now();
             bench.kernelAdd();
@@ -316,6 +382,14 @@ void runPass(Bench& bench, const LatencyPlan& plan, const std::string& pass, Rep
                 reference.push_back(micros(r1 - r0));
                 referenceEmpty.push_back(micros(Clock::now() - r2));
             }
+            if (min) {
+                bench.kernelAdd();
+                bench.kernelDelete();
+                const auto m0 = Clock::now();
+                bench.minimalAdd();
+                minimalAdd.push_back(micros(Clock::now() - m0));
+                bench.kernelDelete();  // the minimal service added it
+            }
             bench.kernelAdd();
             bench.kernelDelete();
             const auto t4 = Clock::now();
@@ -335,6 +409,9 @@ void runPass(Bench& bench, const LatencyPlan& plan, const std::string& pass, Rep
         if (ref) {
             add.reference.push_back(std::move(reference));
             add.referenceEmpty.push_back(std::move(referenceEmpty));
+        }
+        if (min) {
+            add.minimal.push_back(std::move(minimalAdd));
         }
         kernelDelete.push_back(std::move(kDel));
         busDelete.push_back(std::move(bDel));
@@ -358,11 +435,17 @@ void runPass(Bench& bench, const LatencyPlan& plan, const std::string& pass, Rep
         if (reads[i].reference) {
             report.add(referenceRow(write ? kLimitsSignal : kSameEndpoints, pass, readSamples[i], row));
         }
+        if (reads[i].minimal) {
+            report.add(minimalRow(reads[i].name, pass, reads[i].minimalSends, readSamples[i], row));
+        }
     }
     const Row addRow = overheadRow("AddEndpoint, " + pass, add, 1.2);
     report.add(addRow);
     if (ref) {
         report.add(referenceRow(kEndpointsSignal, pass, add, addRow));
+    }
+    if (min) {
+        report.add(minimalRow("AddEndpoint", pass, "EndpointsChanged, then the id", add, addRow));
     }
     report.add(kernelBoundRow("DeleteEndpoint, " + pass, busDelete, kernelDelete));
     report.add(kernelBoundRow("FlushEndpoints (8), " + pass, busFlush, kernelFlush));
@@ -387,27 +470,35 @@ void runPass(Bench& bench, const LatencyPlan& plan, const std::string& pass, Rep
 
 }  // namespace
 
-void measureMethodLatency(ServiceSet& services, const std::string& replierProgram, const LatencyPlan& plan,
-                          Report& report)
+void measureMethodLatency(ServiceSet& services, const Programs& programs, const LatencyPlan& plan, Report& report)
 {
     report.beginFigure("1", "Method latency, persistent client (floor: empty D-Bus call + direct kernel request)");
-    // The reference rows' service, on the same bus, pinned with the rest.
+    // The reference services, on the same bus, pinned with the rest.
     ChildProcess replier;
-    if (!replierProgram.empty()) {
-        replier = startReplier(services, replierProgram);
+    if (!programs.replier.empty()) {
+        replier = startReference(services, programs.replier, kReplierName);
     } else {
         report.notMeasured("reference rows (signal before reply, same reply with no kernel)",
                            "no mptcp-pm-bench-replier (build it)");
     }
-    Bench bench(services, replier.running());
+    ChildProcess minimal;
+    if (!programs.minimal.empty()) {
+        minimal = startReference(services, programs.minimal, kMinimalName);
+    } else {
+        report.notMeasured("minimal service rows (the same kernel request inside a plain service)",
+                           "no mptcp-pm-bench-minimal (build it)");
+    }
+    Bench bench(services, replier.running(), minimal.running());
     bench.fillTable();
     bench.checkReplies();
     runPass(bench, plan, "unpinned", report);
     if (plan.pinCpu) {
         const auto pin = [&](std::optional<int> cpu) {
             services.pinAll(cpu);
-            if (replier.running()) {
-                pinProcess(replier.pid(), cpu);
+            for (const ChildProcess* reference : {&replier, &minimal}) {
+                if (reference->running()) {
+                    pinProcess(reference->pid(), cpu);
+                }
             }
         };
         pin(plan.pinCpu);

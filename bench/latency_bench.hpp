@@ -25,9 +25,9 @@ struct LatencyPlan {
     std::optional<int> pinCpu;  // the CPU of the pinned pass; nullopt: no pinned pass
 };
 
-// replierProgram: the reference service (bench/reply_service.cpp) for the
-// reference rows; "" leaves them out ("not measured").
-void measureMethodLatency(ServiceSet& services, const std::string& replierProgram, const LatencyPlan& plan,
-                          Report& report);
+// programs.replier and programs.minimal: the reference services
+// (bench/reply_service.cpp, bench/minimal_service.cpp) for the reference
+// and minimal-service rows; "" leaves those rows out ("not measured").
+void measureMethodLatency(ServiceSet& services, const Programs& programs, const LatencyPlan& plan, Report& report);
 
 }  // namespace mptcp::bench

@@ -137,7 +137,7 @@ int run(const Options& options, const std::string& workDir)
         std::unique_ptr<ServiceSet> services;
         ok &= attempt(report, "1", "Method latency", [&] {
             services = std::make_unique<ServiceSet>(programs, workDir);
-            measureMethodLatency(*services, programs.replier, plans.latency, report);
+            measureMethodLatency(*services, programs, plans.latency, report);
         });
         if (services) {
             ok &= attempt(report, "2", "Per invocation",

@@ -31,6 +31,7 @@ Programs defaultPrograms()
     p.daemon = ifExecutable(build + "/dbus/mptcp-pathmanagerd");
     p.floor = ifExecutable(build + "/bench/mptcp-pm-bench-floor");
     p.replier = ifExecutable(build + "/bench/mptcp-pm-bench-replier");
+    p.minimal = ifExecutable(build + "/bench/mptcp-pm-bench-minimal");
     p.policy = source + "/data/org.mptcp.PathManager.conf";
     // The pieces that land later, where their issues put them.
     p.mptcpctl = ifExecutable(build + "/cli/mptcpctl");

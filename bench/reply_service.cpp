@@ -18,45 +18,33 @@
 //   AddEndpoint (EndpointsChanged): the third message through the bus
 //   that an empty call does not carry.
 #include "bus_service_setup.hpp"
+#include "reply_writers.hpp"
 
 #include <systemd/sd-bus.h>
 
-#include <cerrno>
-#include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstring>
 
 namespace {
 
+namespace replies = mptcp::bench::replies;
+
+constexpr const char* kProgram = "mptcp-pm-bench-replier";
 constexpr const char* kName = "org.mptcp.BenchReplier";
 constexpr const char* kPath = "/org/mptcp/BenchReplier";
 constexpr const char* kInterface = "org.mptcp.BenchReplier";
-
-// ASCII text as the daemon writes it: string space and a memcpy.
-int ascii(sd_bus_message* m, const char* text)
-{
-    const std::size_t size = std::strlen(text);
-    char* space = nullptr;
-    const int r = sd_bus_message_append_string_space(m, size, &space);
-    if (r >= 0) {
-        std::memcpy(space, text, size);
-    }
-    return r;
-}
 
 // One dict entry: the six calls the daemon makes. Returns sd-bus's result.
 int entry(sd_bus_message* m, const char* key, char type, const char* signature, const void* value)
 {
     int r = sd_bus_message_open_container(m, SD_BUS_TYPE_DICT_ENTRY, "sv");
     if (r >= 0) {
-        r = ascii(m, key);
+        r = replies::appendAscii(m, key);
     }
     if (r >= 0) {
         r = sd_bus_message_open_container(m, SD_BUS_TYPE_VARIANT, signature);
     }
     if (r >= 0) {
-        r = type == SD_BUS_TYPE_STRING ? ascii(m, static_cast<const char*>(value))
+        r = type == SD_BUS_TYPE_STRING ? replies::appendAscii(m, static_cast<const char*>(value))
                                        : sd_bus_message_append_basic(m, type, value);
     }
     if (r >= 0) {
@@ -113,20 +101,6 @@ int connection(sd_bus_message* m, std::uint32_t i)
     return r;
 }
 
-// Closes the reply's outer array and sends it, unless r says a write
-// failed; drops the reply either way. A method handler's return value.
-int closeAndSend(sd_bus_message* reply, int r)
-{
-    if (r >= 0) {
-        r = sd_bus_message_close_container(reply);
-    }
-    if (r >= 0) {
-        r = sd_bus_send(nullptr, reply, nullptr);
-    }
-    sd_bus_message_unref(reply);
-    return r < 0 ? r : 1;
-}
-
 int onList(sd_bus_message* call, void*, sd_bus_error*)
 {
     std::uint32_t count = 0;
@@ -141,88 +115,39 @@ int onList(sd_bus_message* call, void*, sd_bus_error*)
     for (std::uint32_t i = 0; r >= 0 && i < count; ++i) {
         r = connection(reply, i);
     }
-    return closeAndSend(reply, r);
+    if (r >= 0) {
+        r = sd_bus_message_close_container(reply);
+    }
+    return replies::send(reply, r);
 }
 
-// The benchmark's table (bench/endpoint_table.cpp) as the daemon lists it:
-// ids 1..8, four IPv4 then four IPv6 addresses, port 0, on lo, "subflow".
+// The benchmark's table as the daemon lists it (bench/reply_writers.cpp).
 int onListEndpoints(sd_bus_message* call, void*, sd_bus_error*)
 {
-    static const char* const kAddresses[] = {"10.0.0.1",    "10.0.0.2",    "10.0.0.3",    "10.0.0.4",
-                                             "2001:db8::5", "2001:db8::6", "2001:db8::7", "2001:db8::8"};
     sd_bus_message* reply = nullptr;
     int r = sd_bus_message_new_method_return(call, &reply);
     if (r >= 0) {
-        r = sd_bus_message_open_container(reply, SD_BUS_TYPE_ARRAY, "(usqsas)");
+        r = replies::appendTable(reply);
     }
-    const std::uint16_t port = 0;
-    for (std::uint32_t id = 1; r >= 0 && id <= 8; ++id) {
-        // The daemon's calls (dbus/path_manager_adaptor.cpp, appendEndpoint):
-        // its strings are ASCII, written as string space.
-        if ((r = sd_bus_message_open_container(reply, SD_BUS_TYPE_STRUCT, "usqsas")) >= 0 &&
-            (r = sd_bus_message_append_basic(reply, SD_BUS_TYPE_UINT32, &id)) >= 0 &&
-            (r = ascii(reply, kAddresses[id - 1])) >= 0 &&
-            (r = sd_bus_message_append_basic(reply, SD_BUS_TYPE_UINT16, &port)) >= 0 && (r = ascii(reply, "lo")) >= 0 &&
-            (r = sd_bus_message_open_container(reply, SD_BUS_TYPE_ARRAY, "s")) >= 0 &&
-            (r = ascii(reply, "subflow")) >= 0 && (r = sd_bus_message_close_container(reply)) >= 0) {
-            r = sd_bus_message_close_container(reply);
-        }
-    }
-    return closeAndSend(reply, r);
+    return replies::send(reply, r);
 }
 
-// One {sv} entry holding a u, with sd-bus's cheapest calls (no signature
-// parsing, as sd_bus_message_append() would do).
-int limitEntry(sd_bus_message* m, const char* name, std::uint32_t value)
-{
-    int r = sd_bus_message_open_container(m, SD_BUS_TYPE_DICT_ENTRY, "sv");
-    if (r >= 0) {
-        r = sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, name);
-    }
-    if (r >= 0) {
-        r = sd_bus_message_open_container(m, SD_BUS_TYPE_VARIANT, "u");
-    }
-    if (r >= 0) {
-        r = sd_bus_message_append_basic(m, SD_BUS_TYPE_UINT32, &value);
-    }
-    if (r >= 0) {
-        r = sd_bus_message_close_container(m);
-    }
-    if (r >= 0) {
-        r = sd_bus_message_close_container(m);
-    }
-    return r;
-}
-
-// PropertiesChanged as the daemon sends it for SetLimits(v, v): both
-// limits changed, with their new values, nothing invalidated. The values
+// PropertiesChanged as the daemon sends it for SetLimits(v, v); the values
 // alternate like the benchmark's calls.
 int onAnnounceLimits(sd_bus_message* call, void*, sd_bus_error*)
 {
     static std::uint32_t limit = 2;
     limit = limit == 2 ? 3 : 2;
-    sd_bus* bus = sd_bus_message_get_bus(call);
-    sd_bus_message* signal = nullptr;
-    int r = sd_bus_message_new_signal(bus, &signal, kPath, "org.freedesktop.DBus.Properties", "PropertiesChanged");
-    if (r >= 0 && (r = sd_bus_message_append_basic(signal, SD_BUS_TYPE_STRING, kInterface)) >= 0 &&
-        (r = sd_bus_message_open_container(signal, SD_BUS_TYPE_ARRAY, "{sv}")) >= 0 &&
-        (r = limitEntry(signal, "SubflowsLimit", limit)) >= 0 &&
-        (r = limitEntry(signal, "AddAddrAcceptedLimit", limit)) >= 0 &&
-        (r = sd_bus_message_close_container(signal)) >= 0 &&
-        (r = sd_bus_message_open_container(signal, SD_BUS_TYPE_ARRAY, "s")) >= 0 &&
-        (r = sd_bus_message_close_container(signal)) >= 0) {
-        r = sd_bus_send(bus, signal, nullptr);
-    }
-    sd_bus_message_unref(signal);
+    const int r = replies::sendLimitsChanged(sd_bus_message_get_bus(call), kPath, kInterface, limit);
     return r < 0 ? r : sd_bus_reply_method_return(call, nullptr);
 }
 
-// EndpointsChanged as the daemon sends it for AddEndpoint: no arguments.
 int onPing(sd_bus_message* call, void*, sd_bus_error*)
 {
     return sd_bus_reply_method_return(call, nullptr);
 }
 
+// EndpointsChanged as the daemon sends it for AddEndpoint: no arguments.
 int onAnnounceEndpoints(sd_bus_message* call, void*, sd_bus_error*)
 {
     const int r = sd_bus_emit_signal(sd_bus_message_get_bus(call), kPath, kInterface, "EndpointsChanged", nullptr);
@@ -242,28 +167,10 @@ const sd_bus_vtable kVtable[] = {
     SD_BUS_VTABLE_END,
 };
 
-int fail(const char* what, int r)
-{
-    return mptcp::bench::serviceFailed("mptcp-pm-bench-replier", what, r);
-}
-
 }  // namespace
 
 int main()
 {
-    sd_bus* bus = mptcp::bench::serveOnSystemBus("mptcp-pm-bench-replier", kName, kPath, kInterface, kVtable);
-    if (bus == nullptr) {
-        return 1;
-    }
-    int r = 0;
-    // SIGTERM ends it (default action): the benchmark stops it by pid.
-    for (;;) {
-        r = sd_bus_process(bus, nullptr);
-        if (r < 0) {
-            return fail("processing the bus", r);
-        }
-        if (r == 0 && (r = sd_bus_wait(bus, UINT64_MAX)) < 0 && r != -EINTR) {
-            return fail("waiting", r);
-        }
-    }
+    sd_bus* bus = mptcp::bench::serveOnSystemBus(kProgram, kName, kPath, kInterface, kVtable);
+    return bus == nullptr ? 1 : mptcp::bench::answerForever(kProgram, bus);
 }

@@ -38,6 +38,7 @@ fi
 log "building"
 meson compile -C "$BUILD_DIR" bench/mptcp-pm-bench:executable bench/mptcp-pm-bench-floor:executable \
     bench/mptcp-pm-bench-emitter:executable bench/mptcp-pm-bench-replier:executable \
+    bench/mptcp-pm-bench-minimal:executable \
     dbus/mptcp-pathmanagerd:executable
 optional=()
 for target in cli/mptcpctl=--mptcpctl nm-dispatcher/mptcp-pathmanager-dispatch=--hook; do
