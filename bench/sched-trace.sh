@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# sched-trace.sh — where a pinned call's time goes, process by process,
+# from the kernel's scheduler tracepoint (sched_switch): the benchmark's
+# figure 1 says how long a call takes, this says who ran and how often the
+# CPU changed hands meanwhile (docs/performance.md, "Where the rest goes").
+#
+#   sudo bench/sched-trace.sh [CALLS]   (default 5000)
+#
+# In a network namespace of its own (unshare -n) with the benchmark's 8
+# endpoints and a private dbus-daemon, it starts the daemon, the minimal
+# service (bench/minimal_service.cpp: the same kernel request in a plain
+# handler) and the replier (bench/reply_service.cpp: the same reply, no
+# kernel work), pins them, the bus and the client to one CPU, and for each
+# row makes CALLS calls from one client connection
+# (mptcp-pm-bench-call-loop) while a private trace instance records every
+# context switch on that CPU. Per call it prints: the wall time; the CPU
+# time of the client, the bus and the service; the context switches; and
+# how often the service was switched out while still runnable (preempted,
+# prev_state R), which a service that makes a kernel request in its
+# handler is far more often than one that does not.
+# Needs tracefs (/sys/kernel/tracing); the trace instance it makes is its
+# own and is removed at the end, so another tracer's setup is left alone.
+# Environment: BUILD_DIR (default build-bench), PIN_CPU (default the last).
+set -euo pipefail
+export LC_ALL=C
+ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+BUILD_DIR=${BUILD_DIR:-build-bench}
+case $BUILD_DIR in /*) ;; *) BUILD_DIR=$ROOT/$BUILD_DIR ;; esac
+DAEMON=$BUILD_DIR/dbus/mptcp-pathmanagerd
+MINIMAL=$BUILD_DIR/bench/mptcp-pm-bench-minimal
+REPLIER=$BUILD_DIR/bench/mptcp-pm-bench-replier
+LOOP=$BUILD_DIR/bench/mptcp-pm-bench-call-loop
+CALLS=${1:-5000}
+CPU=${PIN_CPU:-$(($(nproc) - 1))}
+TRACEFS=/sys/kernel/tracing
+
+fail() { echo "sched-trace: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || fail "must run as root (network namespace, tracefs)"
+case $CALLS in '' | *[!0-9]* | 0) fail "CALLS must be a positive number, not \"$CALLS\"" ;; esac
+for p in "$DAEMON" "$MINIMAL" "$REPLIER" "$LOOP"; do
+    [ -x "$p" ] || fail "no $p (meson compile -C $BUILD_DIR first)"
+done
+[ -d "$TRACEFS/instances" ] || fail "no tracefs at $TRACEFS (mount -t tracefs nodev $TRACEFS)"
+
+OUT=$(mktemp -d /tmp/sched-trace.XXXXXX)
+INSTANCE=$TRACEFS/instances/mptcp-pm-sched-trace.$$
+mkdir "$INSTANCE"
+trap 'echo 0 > "$INSTANCE/tracing_on" 2>/dev/null || true; rmdir "$INSTANCE" 2>/dev/null || true' EXIT
+printf '%x\n' $((1 << CPU)) >"$INSTANCE/tracing_cpumask"
+echo 16384 >"$INSTANCE/buffer_size_kb"
+echo 0 >"$INSTANCE/tracing_on"
+echo 1 >"$INSTANCE/events/sched/sched_switch/enable"
+
+# Per call, from one row's trace: wall, CPU time of client, bus and
+# service, switches, and the service's preemptions.
+cat >"$OUT/per-call.py" <<'PY'
+import re, sys
+path, calls = sys.argv[1], int(sys.argv[2])
+client, bus, service = (int(p) for p in sys.argv[3:6])
+switch = re.compile(r" (\d+\.\d+): sched_switch: prev_comm=.* prev_pid=(\d+) prev_prio=\d+ "
+                    r"prev_state=(\S+) ==> next_comm=.* next_pid=(\d+)")
+ran, since, first, last, switches, preempted = {}, None, None, None, 0, 0
+for line in open(path):
+    m = switch.search(line)
+    if not m:
+        continue
+    t, prev, state = float(m.group(1)), int(m.group(2)), m.group(3)
+    if since is not None:
+        ran[prev] = ran.get(prev, 0.0) + t - since
+    since, last = t, t
+    first = t if first is None else first
+    switches += 1
+    preempted += prev == service and state.startswith("R")
+if first is None:
+    sys.exit("sched-trace: the trace holds no context switch")
+us = lambda seconds: seconds / calls * 1e6
+print("%9.1f %9.1f %9.1f %9.1f %9.2f %10.2f" % (us(last - first), us(ran.get(client, 0)), us(ran.get(bus, 0)),
+                                               us(ran.get(service, 0)), switches / calls, preempted / calls))
+PY
+
+export ROOT DAEMON MINIMAL REPLIER LOOP CALLS CPU OUT INSTANCE
+unshare -n bash -c '
+set -euo pipefail
+ip link set lo up
+# The benchmark'"'"'s table (bench/endpoint_table.cpp).
+for i in 1 2 3 4; do ip mptcp endpoint add 10.0.0.$i id $i dev lo subflow; done
+for i in 5 6 7 8; do ip mptcp endpoint add 2001:db8::$i id $i dev lo subflow; done
+cat >"$OUT/bus.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=$OUT/bus</listen>
+  <auth>EXTERNAL</auth>
+  <include>$ROOT/tools/private-bus-defaults.conf</include>
+  <policy user="root"><allow own="*"/><allow send_destination="*"/></policy>
+  <include>$ROOT/data/org.mptcp.PathManager.conf</include>
+</busconfig>
+CONF
+pids=()
+trap "kill \${pids[*]} 2>/dev/null || true" EXIT
+dbus-daemon --config-file="$OUT/bus.conf" --nofork --nopidfile 2>"$OUT/bus.log" & BUS=$!; pids+=($BUS)
+export DBUS_SYSTEM_BUS_ADDRESS=unix:path=$OUT/bus
+for _ in $(seq 100); do [ -S "$OUT/bus" ] && break; sleep 0.05; done
+"$DAEMON" --state-file="$OUT/state" 2>"$OUT/daemon.log" & DAEMON_PID=$!; pids+=($DAEMON_PID)
+"$MINIMAL" 2>"$OUT/minimal.log" & MINIMAL_PID=$!; pids+=($MINIMAL_PID)
+"$REPLIER" 2>"$OUT/replier.log" & REPLIER_PID=$!; pids+=($REPLIER_PID)
+owned() {
+    dbus-send --system --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+        org.freedesktop.DBus.NameHasOwner "string:$1" 2>/dev/null | grep -q "boolean true"
+}
+for name in org.mptcp.PathManager org.mptcp.BenchMinimal org.mptcp.BenchReplier; do
+    for _ in $(seq 200); do owned $name && break; sleep 0.05; done
+    owned $name || { echo "sched-trace: $name did not come on the bus (logs in $OUT)" >&2; exit 1; }
+done
+for pid in $BUS $DAEMON_PID $MINIMAL_PID $REPLIER_PID; do taskset -pc "$CPU" "$pid" >/dev/null; done
+
+printf "%-34s %9s %9s %9s %9s %9s %10s\n" "per call, all on CPU $CPU" "wall us" "client us" "bus us" \
+    "service us" "switches" "preempted"
+# $1 label, $2 the service'"'"'s pid, $3.. name path interface method
+row() {
+    local label=$1 service=$2; shift 2
+    taskset -c "$CPU" "$LOOP" "$@" 500  # warm up, untraced
+    echo >"$INSTANCE/trace"
+    echo 1 >"$INSTANCE/tracing_on"
+    taskset -c "$CPU" "$LOOP" "$@" "$CALLS" & local client=$!
+    wait $client
+    echo 0 >"$INSTANCE/tracing_on"
+    cat "$INSTANCE/trace" >"$OUT/$label.trace"
+    printf "%-34s " "$label"
+    python3 "$OUT/per-call.py" "$OUT/$label.trace" "$CALLS" $client $BUS $service
+}
+D=(org.mptcp.PathManager /org/mptcp/PathManager org.mptcp.PathManager)
+M=(org.mptcp.BenchMinimal /org/mptcp/BenchMinimal org.mptcp.BenchMinimal)
+R=(org.mptcp.BenchReplier /org/mptcp/BenchReplier org.mptcp.BenchReplier)
+row "replier: empty call, no kernel" $REPLIER_PID "${R[@]}" Ping
+row "minimal: GetEndpoint" $MINIMAL_PID "${M[@]}" GetEndpoint
+row "daemon: GetEndpoint" $DAEMON_PID "${D[@]}" GetEndpoint
+row "replier: same list, no kernel" $REPLIER_PID "${R[@]}" ListEndpoints
+row "minimal: ListEndpoints (8)" $MINIMAL_PID "${M[@]}" ListEndpoints
+row "daemon: ListEndpoints (8)" $DAEMON_PID "${D[@]}" ListEndpoints
+row "minimal: GetLimits" $MINIMAL_PID "${M[@]}" GetLimits
+row "daemon: GetLimits" $DAEMON_PID "${D[@]}" GetLimits
+row "replier: signal + reply, no kernel" $REPLIER_PID "${R[@]}" AnnounceLimits
+row "minimal: SetLimits" $MINIMAL_PID "${M[@]}" SetLimits
+row "daemon: SetLimits" $DAEMON_PID "${D[@]}" SetLimits
+'
+echo "traces: $OUT"
