@@ -7,7 +7,9 @@
 //
 // The arguments of the figure-1 methods that take some are the
 // benchmark's: GetEndpoint(3); SetLimits(v, v) with v alternating 2 and 3,
-// so that every call changes the limits. On the system bus
+// so that every call changes the limits; AddEndpoint("10.0.9.1", 0, "lo",
+// 100, ["subflow"]), each followed by DeleteEndpoint(100, "") that makes
+// room again (a CALL is then the pair). On the system bus
 // (DBUS_SYSTEM_BUS_ADDRESS). Exit status 1, with the error, when a call
 // fails.
 #include <systemd/sd-bus.h>
@@ -22,6 +24,12 @@ namespace {
 
 int appendArguments(sd_bus_message* call, const std::string& method, long i)
 {
+    if (method == "AddEndpoint") {
+        return sd_bus_message_append(call, "sqsuas", "10.0.9.1", std::uint16_t{0}, "lo", 100u, 1, "subflow");
+    }
+    if (method == "DeleteEndpoint") {
+        return sd_bus_message_append(call, "us", 100u, "");
+    }
     if (method == "GetEndpoint") {
         return sd_bus_message_append(call, "u", 3u);
     }
@@ -30,6 +38,29 @@ int appendArguments(sd_bus_message* call, const std::string& method, long i)
         return sd_bus_message_append(call, "uu", v, v);
     }
     return 0;
+}
+
+// One call and its reply; false after a line on stderr.
+bool callOnce(sd_bus* bus, const char* name, const char* path, const char* interface, const std::string& method, long i)
+{
+    sd_bus_message* call = nullptr;
+    sd_bus_message* reply = nullptr;
+    sd_bus_error error = SD_BUS_ERROR_NULL;
+    int r = sd_bus_message_new_method_call(bus, &call, name, path, interface, method.c_str());
+    if (r >= 0) {
+        r = appendArguments(call, method, i);
+    }
+    if (r >= 0) {
+        r = sd_bus_call(bus, call, 0, &error, &reply);
+    }
+    sd_bus_message_unref(reply);
+    sd_bus_message_unref(call);
+    if (r < 0) {
+        std::fprintf(stderr, "mptcp-pm-bench-call-loop: %s.%s: %s\n", interface, method.c_str(),
+                     error.message != nullptr ? error.message : std::strerror(-r));
+    }
+    sd_bus_error_free(&error);
+    return r >= 0;
 }
 
 }  // namespace
@@ -51,22 +82,8 @@ int main(int argc, char** argv)
         return 1;
     }
     for (long i = 0; i < calls; ++i) {
-        sd_bus_message* call = nullptr;
-        sd_bus_message* reply = nullptr;
-        sd_bus_error error = SD_BUS_ERROR_NULL;
-        int r = sd_bus_message_new_method_call(bus, &call, name, path, interface, method.c_str());
-        if (r >= 0) {
-            r = appendArguments(call, method, i);
-        }
-        if (r >= 0) {
-            r = sd_bus_call(bus, call, 0, &error, &reply);
-        }
-        sd_bus_message_unref(reply);
-        sd_bus_message_unref(call);
-        if (r < 0) {
-            std::fprintf(stderr, "mptcp-pm-bench-call-loop: %s.%s: %s\n", interface, method.c_str(),
-                         error.message != nullptr ? error.message : std::strerror(-r));
-            sd_bus_error_free(&error);
+        if (!callOnce(bus, name, path, interface, method, i) ||
+            (method == "AddEndpoint" && !callOnce(bus, name, path, interface, "DeleteEndpoint", i))) {
             return 1;
         }
     }

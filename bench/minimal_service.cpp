@@ -15,6 +15,8 @@
 // - AddEndpoint(s address, q port, s ifname, u id, as flags) -> u: ADD_ADDR
 //   of a subflow endpoint on lo (as the floor adds it; port, ifname and
 //   flags are read and not used), EndpointsChanged, then the id.
+// - DeleteEndpoint(u id, s address): DEL_ADDR of id, EndpointsChanged, an
+//   empty reply (bench/sched-trace.sh's add and delete cycle).
 // - Ping(): an empty call, this service's own call cost.
 // The replies' texts are the benchmark's table's (bench/reply_writers.cpp),
 // not formatted from the kernel's answer: the benchmark checks elsewhere
@@ -130,6 +132,19 @@ int onAddEndpoint(sd_bus_message* call, void* userdata, sd_bus_error* error)
     return r < 0 ? r : sd_bus_reply_method_return(call, "u", id);
 }
 
+int onDeleteEndpoint(sd_bus_message* call, void* userdata, sd_bus_error* error)
+{
+    std::uint32_t id = 0;
+    const char* address = nullptr;
+    int r = sd_bus_message_read(call, "us", &id, &address);
+    if (r < 0 || (r = withKernel(
+                      error, [&] { kernelOf(userdata).delAddr(bench::idOnly(static_cast<std::uint8_t>(id))); })) < 0) {
+        return r;
+    }
+    r = sd_bus_emit_signal(sd_bus_message_get_bus(call), kPath, kInterface, "EndpointsChanged", nullptr);
+    return r < 0 ? r : sd_bus_reply_method_return(call, nullptr);
+}
+
 int onPing(sd_bus_message* call, void*, sd_bus_error*)
 {
     return sd_bus_reply_method_return(call, nullptr);
@@ -142,6 +157,7 @@ const sd_bus_vtable kVtable[] = {
     SD_BUS_METHOD("GetLimits", "", "uu", onGetLimits, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD("SetLimits", "uu", "", onSetLimits, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD("AddEndpoint", "sqsuas", "u", onAddEndpoint, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("DeleteEndpoint", "us", "", onDeleteEndpoint, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD("Ping", "", "", onPing, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_SIGNAL("EndpointsChanged", "", 0),
     SD_BUS_VTABLE_END,

@@ -4,7 +4,9 @@
 # figure 1 says how long a call takes, this says who ran and how often the
 # CPU changed hands meanwhile (docs/performance.md, "Where the rest goes").
 #
-#   sudo bench/sched-trace.sh [CALLS]   (default 5000)
+#   sudo bench/sched-trace.sh [CALLS]   (default 5000; the add rows a
+#                                        twentieth of it, each an add and
+#                                        its delete, which waits for RCU)
 #
 # In a network namespace of its own (unshare -n) with the benchmark's 8
 # endpoints and a private dbus-daemon, it starts the daemon, the minimal
@@ -117,32 +119,37 @@ for pid in $BUS $DAEMON_PID $MINIMAL_PID $REPLIER_PID; do taskset -pc "$CPU" "$p
 
 printf "%-34s %9s %9s %9s %9s %9s %10s\n" "per call, all on CPU $CPU" "wall us" "client us" "bus us" \
     "service us" "switches" "preempted"
-# $1 label, $2 the service'"'"'s pid, $3.. name path interface method
+# $1 label, $2 the service'"'"'s pid, $3 calls, $4.. name path interface method
 row() {
-    local label=$1 service=$2; shift 2
-    taskset -c "$CPU" "$LOOP" "$@" 500  # warm up, untraced
+    local label=$1 service=$2 calls=$3; shift 3
+    taskset -c "$CPU" "$LOOP" "$@" $((calls / 10 + 1))  # warm up, untraced
     echo >"$INSTANCE/trace"
     echo 1 >"$INSTANCE/tracing_on"
-    taskset -c "$CPU" "$LOOP" "$@" "$CALLS" & local client=$!
+    taskset -c "$CPU" "$LOOP" "$@" "$calls" & local client=$!
     wait $client
     echo 0 >"$INSTANCE/tracing_on"
     cat "$INSTANCE/trace" >"$OUT/$label.trace"
     printf "%-34s " "$label"
-    python3 "$OUT/per-call.py" "$OUT/$label.trace" "$CALLS" $client $BUS $service
+    python3 "$OUT/per-call.py" "$OUT/$label.trace" "$calls" $client $BUS $service
 }
 D=(org.mptcp.PathManager /org/mptcp/PathManager org.mptcp.PathManager)
 M=(org.mptcp.BenchMinimal /org/mptcp/BenchMinimal org.mptcp.BenchMinimal)
 R=(org.mptcp.BenchReplier /org/mptcp/BenchReplier org.mptcp.BenchReplier)
-row "replier: empty call, no kernel" $REPLIER_PID "${R[@]}" Ping
-row "minimal: GetEndpoint" $MINIMAL_PID "${M[@]}" GetEndpoint
-row "daemon: GetEndpoint" $DAEMON_PID "${D[@]}" GetEndpoint
-row "replier: same list, no kernel" $REPLIER_PID "${R[@]}" ListEndpoints
-row "minimal: ListEndpoints (8)" $MINIMAL_PID "${M[@]}" ListEndpoints
-row "daemon: ListEndpoints (8)" $DAEMON_PID "${D[@]}" ListEndpoints
-row "minimal: GetLimits" $MINIMAL_PID "${M[@]}" GetLimits
-row "daemon: GetLimits" $DAEMON_PID "${D[@]}" GetLimits
-row "replier: signal + reply, no kernel" $REPLIER_PID "${R[@]}" AnnounceLimits
-row "minimal: SetLimits" $MINIMAL_PID "${M[@]}" SetLimits
-row "daemon: SetLimits" $DAEMON_PID "${D[@]}" SetLimits
+ADDS=$((CALLS / 20 + 1))
+row "replier: empty call, no kernel" $REPLIER_PID "$CALLS" "${R[@]}" Ping
+row "minimal: GetEndpoint" $MINIMAL_PID "$CALLS" "${M[@]}" GetEndpoint
+row "daemon: GetEndpoint" $DAEMON_PID "$CALLS" "${D[@]}" GetEndpoint
+row "replier: same list, no kernel" $REPLIER_PID "$CALLS" "${R[@]}" ListEndpoints
+row "minimal: ListEndpoints (8)" $MINIMAL_PID "$CALLS" "${M[@]}" ListEndpoints
+row "daemon: ListEndpoints (8)" $DAEMON_PID "$CALLS" "${D[@]}" ListEndpoints
+row "minimal: GetLimits" $MINIMAL_PID "$CALLS" "${M[@]}" GetLimits
+row "daemon: GetLimits" $DAEMON_PID "$CALLS" "${D[@]}" GetLimits
+row "replier: signal + reply, no kernel" $REPLIER_PID "$CALLS" "${R[@]}" AnnounceLimits
+row "minimal: SetLimits" $MINIMAL_PID "$CALLS" "${M[@]}" SetLimits
+row "daemon: SetLimits" $DAEMON_PID "$CALLS" "${D[@]}" SetLimits
+# The kernel holds 8 endpoints at most: room for the add, as in figure 1.
+ip mptcp endpoint delete id 8
+row "minimal: AddEndpoint + delete" $MINIMAL_PID "$ADDS" "${M[@]}" AddEndpoint
+row "daemon: AddEndpoint + delete" $DAEMON_PID "$ADDS" "${D[@]}" AddEndpoint
 '
 echo "traces: $OUT"
