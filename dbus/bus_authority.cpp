@@ -2,6 +2,7 @@
 
 #include "bus_call.hpp"
 #include "bus_message.hpp"
+#include "daemon_log.hpp"
 #include "journal_log.hpp"
 
 #include <array>
@@ -137,13 +138,13 @@ void BusAuthorityQueries::cancelCheck(const std::string& cancellationId)
             // polkit refuses to cancel a check it already answered; any
             // other refusal is worth a line in the log.
             if (answer.failed() && answer.errorName() != "org.freedesktop.PolicyKit1.Error.NotAuthorized") {
-                mptcp::journal::logLine(mptcp::journal::Priority::Warning, "mptcp-pathmanagerd",
-                                        "cancelling polkit check " + cancellationId + ": " + answer.errorText());
+                mptcp::dbus::daemonLog("cancelling polkit check " + cancellationId + ": " + answer.errorText(),
+                                       mptcp::journal::Priority::Warning);
             }
         });
     } catch (const std::exception& e) {
-        mptcp::journal::logLine(mptcp::journal::Priority::Warning, "mptcp-pathmanagerd",
-                                "cannot cancel polkit check " + cancellationId + ": " + e.what());
+        mptcp::dbus::daemonLog("cannot cancel polkit check " + cancellationId + ": " + e.what(),
+                               mptcp::journal::Priority::Warning);
     }
 }
 

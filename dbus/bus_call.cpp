@@ -1,5 +1,6 @@
 #include "bus_call.hpp"
 
+#include "daemon_log.hpp"
 #include "journal_log.hpp"
 #include "system_bus.hpp"
 
@@ -20,9 +21,9 @@ int deliverReply(sd_bus_message* m, void* userData, sd_bus_error* /*error*/)
     try {
         pending->onReply(CallReply(m));
     } catch (const std::exception& e) {
-        journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd", std::string(pending->what) + ": " + e.what());
+        daemonLog(std::string(pending->what) + ": " + e.what(), journal::Priority::Error);
     } catch (...) {
-        journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd", std::string(pending->what) + " failed");
+        daemonLog(std::string(pending->what) + " failed", journal::Priority::Error);
     }
     return 0;
 }

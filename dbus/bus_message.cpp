@@ -1,5 +1,6 @@
 #include "bus_message.hpp"
 
+#include "daemon_log.hpp"
 #include "dbus_errors.hpp"
 #include "journal_log.hpp"
 #include "pm_error.hpp"
@@ -222,8 +223,7 @@ void send(const char* what, sd_bus_message* reply) noexcept
     const int r = sd_bus_send(nullptr, reply, nullptr);
     if (r < 0) {
         try {
-            journal::logLine(journal::Priority::Warning, "mptcp-pathmanagerd",
-                             std::string("cannot answer ") + what + ": " + std::strerror(-r));
+            daemonLog(std::string("cannot answer ") + what + ": " + std::strerror(-r), journal::Priority::Warning);
         } catch (...) {
         }
     }
@@ -268,8 +268,7 @@ void replyError(const char* what, sd_bus_message* call, const std::string& name,
     const int r = sd_bus_reply_method_error(call, &error);
     if (r < 0) {
         try {
-            journal::logLine(journal::Priority::Warning, "mptcp-pathmanagerd",
-                             std::string("cannot answer ") + what + ": " + std::strerror(-r));
+            daemonLog(std::string("cannot answer ") + what + ": " + std::strerror(-r), journal::Priority::Warning);
         } catch (...) {
         }
     }

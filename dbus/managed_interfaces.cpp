@@ -1,5 +1,6 @@
 #include "managed_interfaces.hpp"
 
+#include "daemon_log.hpp"
 #include "journal_log.hpp"
 #include "managed_options.hpp"
 
@@ -50,8 +51,7 @@ void ManagedInterfaces::loadConfig(const std::string& path)
         core_.loadDeclared(path, out);
         announce(out, false);
     } catch (const std::exception& e) {
-        mptcp::journal::logLine(mptcp::journal::Priority::Error, "mptcp-pathmanagerd",
-                                std::string("managed interfaces: ") + e.what());
+        mptcp::dbus::daemonLog(std::string("managed interfaces: ") + e.what(), mptcp::journal::Priority::Error);
     }
 }
 
@@ -66,8 +66,7 @@ void ManagedInterfaces::onRouteEvents()
         announce(core_.onRouteEvents(), false);
     } catch (const std::exception& e) {
         // The loop must go on: a reader that throws would end the daemon.
-        journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd",
-                         std::string("managed interfaces: ") + e.what());
+        daemonLog(std::string("managed interfaces: ") + e.what(), journal::Priority::Error);
     }
 }
 

@@ -1,5 +1,6 @@
 #include "monitor.hpp"
 
+#include "daemon_log.hpp"
 #include "journal_log.hpp"
 #include "pm_error.hpp"
 
@@ -128,8 +129,7 @@ void Monitor::stopListening()
             }
         }
     } catch (const std::exception& e) {
-        journal::logLine(journal::Priority::Warning, "mptcp-pathmanagerd",
-                         std::string("monitor: discarding queued events: ") + e.what());
+        daemonLog(std::string("monitor: discarding queued events: ") + e.what(), journal::Priority::Warning);
     }
     overrun_ = false;
 }
@@ -169,8 +169,7 @@ void Monitor::onReadable()
         }
     } catch (const std::exception& e) {
         if (worthLogging(++readFailures_)) {
-            journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd",
-                             std::string("monitor: reading the kernel's events: ") + e.what());
+            daemonLog(std::string("monitor: reading the kernel's events: ") + e.what(), journal::Priority::Error);
         }
     }
     flushLost();
@@ -212,8 +211,7 @@ void Monitor::deliver(const std::string& to, Subscription& s, const PmEvent& eve
         s.lost += 1 + (s.batch ? s.inBatch : 0);
         batchClosed(s);
         if (worthLogging(++signalFailures_)) {
-            journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd",
-                             "monitor: cannot queue an event signal for " + to + ": " + e.what());
+            daemonLog("monitor: cannot queue an event signal for " + to + ": " + e.what(), journal::Priority::Error);
         }
         sendLost(to, s);  // before the events that follow, if the bus lets us
         return;
@@ -244,8 +242,7 @@ void Monitor::batchOpened(Subscription& s)
             options_.timer->arm(s.due);
         } catch (const std::exception& e) {
             armedFor_.reset();
-            journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd",
-                             std::string("monitor: cannot arm the batch timer: ") + e.what());
+            daemonLog(std::string("monitor: cannot arm the batch timer: ") + e.what(), journal::Priority::Error);
         }
     }
 }
@@ -262,8 +259,7 @@ void Monitor::sendBatch(const std::string& to, Subscription& s)
     } catch (const std::exception& e) {
         s.lost += events;
         if (worthLogging(++signalFailures_)) {
-            journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd",
-                             "monitor: cannot queue an EventBatch for " + to + ": " + e.what());
+            daemonLog("monitor: cannot queue an EventBatch for " + to + ": " + e.what(), journal::Priority::Error);
         }
         sendLost(to, s);
     }
@@ -305,8 +301,7 @@ void Monitor::armTimer()
             options_.timer->arm(*next);
         } catch (const std::exception& e) {
             armedFor_.reset();
-            journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd",
-                             std::string("monitor: cannot arm the batch timer: ") + e.what());
+            daemonLog(std::string("monitor: cannot arm the batch timer: ") + e.what(), journal::Priority::Error);
         }
     }
 }
@@ -356,8 +351,8 @@ void Monitor::sendLost(const std::string& to, Subscription& s)
         s.lostUnknown = false;
     } catch (const std::exception& e) {
         if (worthLogging(++lostSignalFailures_)) {
-            journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd",
-                             "monitor: cannot emit EventsLost for " + to + " (will try again): " + e.what());
+            daemonLog("monitor: cannot emit EventsLost for " + to + " (will try again): " + e.what(),
+                      journal::Priority::Error);
         }
     }
 }
@@ -365,9 +360,8 @@ void Monitor::sendLost(const std::string& to, Subscription& s)
 void Monitor::malformed(const std::string& what)
 {
     if (worthLogging(++malformedCount_)) {
-        journal::logLine(
-            journal::Priority::Warning, "mptcp-pathmanagerd",
-            "monitor: skipped a malformed event (" + std::to_string(malformedCount_) + " so far): " + what);
+        daemonLog("monitor: skipped a malformed event (" + std::to_string(malformedCount_) + " so far): " + what,
+                  journal::Priority::Warning);
     }
 }
 

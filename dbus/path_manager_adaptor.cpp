@@ -1,6 +1,7 @@
 #include "path_manager_adaptor.hpp"
 
 #include "bus_message.hpp"
+#include "daemon_log.hpp"
 #include "dbus_errors.hpp"
 #include "journal_log.hpp"
 #include "pm_error.hpp"
@@ -395,8 +396,7 @@ void BusNotifier::endpointsChanged()
 {
     const int r = sd_bus_emit_signal(bus_, kObjectPath, kPathManagerInterface, "EndpointsChanged", nullptr);
     if (r < 0) {
-        journal::logLine(journal::Priority::Warning, "mptcp-pathmanagerd",
-                         std::string("cannot emit EndpointsChanged: ") + std::strerror(-r));
+        daemonLog(std::string("cannot emit EndpointsChanged: ") + std::strerror(-r), journal::Priority::Warning);
     }
 }
 
@@ -446,8 +446,7 @@ void BusNotifier::propertiesChanged(const std::vector<std::string>& names)
         msg::appendStrings(m, invalidated);
         msg::check(sd_bus_send(bus_, m, nullptr), "send PropertiesChanged");
     } catch (const std::exception& e) {
-        journal::logLine(journal::Priority::Warning, "mptcp-pathmanagerd",
-                         std::string("cannot emit PropertiesChanged: ") + e.what());
+        daemonLog(std::string("cannot emit PropertiesChanged: ") + e.what(), journal::Priority::Warning);
     }
 }
 

@@ -1,5 +1,6 @@
 #include "peer_tracker.hpp"
 
+#include "daemon_log.hpp"
 #include "journal_log.hpp"
 #include "system_bus.hpp"
 
@@ -30,7 +31,7 @@ int PeerTracker::onSignal(sd_bus_message* m, void* userData, sd_bus_error* /*err
     const char* oldOwner = nullptr;
     const char* newOwner = nullptr;
     if (sd_bus_message_read(m, "sss", &name, &oldOwner, &newOwner) <= 0) {
-        journal::logLine(journal::Priority::Warning, "mptcp-pathmanagerd", "peer tracker: unreadable NameOwnerChanged");
+        daemonLog("peer tracker: unreadable NameOwnerChanged", journal::Priority::Warning);
         return 0;
     }
     // The listeners' failures are caught there: nothing unwinds into
@@ -38,7 +39,7 @@ int PeerTracker::onSignal(sd_bus_message* m, void* userData, sd_bus_error* /*err
     try {
         static_cast<PeerTracker*>(userData)->nameOwnerChanged(name, oldOwner, newOwner);
     } catch (const std::exception& e) {
-        journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd", std::string("peer tracker: ") + e.what());
+        daemonLog(std::string("peer tracker: ") + e.what(), journal::Priority::Error);
     }
     return 0;
 }
@@ -59,11 +60,9 @@ void PeerTracker::nameOwnerChanged(const std::string& name, const std::string& o
         try {
             listener(name);
         } catch (const std::exception& e) {
-            journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd",
-                             "peer tracker: a listener for " + name + " failed: " + e.what());
+            daemonLog("peer tracker: a listener for " + name + " failed: " + e.what(), journal::Priority::Error);
         } catch (...) {
-            journal::logLine(journal::Priority::Error, "mptcp-pathmanagerd",
-                             "peer tracker: a listener for " + name + " failed");
+            daemonLog("peer tracker: a listener for " + name + " failed", journal::Priority::Error);
         }
     }
 }

@@ -1,6 +1,7 @@
 #include "userspace_adaptor.hpp"
 
 #include "bus_message.hpp"
+#include "daemon_log.hpp"
 #include "dbus_errors.hpp"
 #include "journal_log.hpp"
 #include "path_manager_adaptor.hpp"
@@ -204,8 +205,8 @@ void UserspaceAdaptor::pathManagerChanged()
 {
     const int r = sd_bus_emit_properties_changed(bus_, kObjectPath, kUserspaceInterface, "PathManager", nullptr);
     if (r < 0) {
-        journal::logLine(journal::Priority::Warning, "mptcp-pathmanagerd",
-                         std::string("cannot emit PropertiesChanged for PathManager: ") + std::strerror(-r));
+        daemonLog(std::string("cannot emit PropertiesChanged for PathManager: ") + std::strerror(-r),
+                  journal::Priority::Warning);
     }
 }
 
