@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <functional>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 namespace mptcp::bench {
@@ -79,12 +80,7 @@ public:
     // The reads answer what the table holds (fillTable() before).
     void checkReplies()
     {
-        EndpointStruct ep;
-        auto getReply = service_->callMethod(getEndpointCall(*service_, kServiceInterface));
-        getReply >> ep;
-        std::vector<EndpointStruct> eps;
-        auto listReply = service_->callMethod(service_->createMethodCall(kServiceInterface, "ListEndpoints"));
-        listReply >> eps;
+        const auto [ep, eps] = readTable(*service_, kServiceInterface);
         std::uint32_t a = 0;
         std::uint32_t b = 0;
         auto limitsReply = service_->callMethod(service_->createMethodCall(kServiceInterface, "GetLimits"));
@@ -103,13 +99,7 @@ public:
             }
         }
         if (minimal_) {
-            EndpointStruct one;
-            auto oneReply = minimal_->callMethod(getEndpointCall(*minimal_, kMinimalInterface));
-            oneReply >> one;
-            std::vector<EndpointStruct> all;
-            auto allReply = minimal_->callMethod(minimal_->createMethodCall(kMinimalInterface, "ListEndpoints"));
-            allReply >> all;
-            if (one != ep || all != eps) {
+            if (readTable(*minimal_, kMinimalInterface) != std::pair(ep, eps)) {
                 throw std::runtime_error(
                     "the minimal service's GetEndpoint or ListEndpoints reply is not the daemon's");
             }
@@ -135,6 +125,17 @@ private:
         auto call = to.createMethodCall(interface, "GetEndpoint");
         call << std::uint32_t{3};
         return call;
+    }
+    // GetEndpoint(3) and ListEndpoints, decoded.
+    static std::pair<EndpointStruct, std::vector<EndpointStruct>> readTable(sdbus::IProxy& from, const char* interface)
+    {
+        EndpointStruct one;
+        auto oneReply = from.callMethod(getEndpointCall(from, interface));
+        oneReply >> one;
+        std::vector<EndpointStruct> all;
+        auto allReply = from.callMethod(from.createMethodCall(interface, "ListEndpoints"));
+        allReply >> all;
+        return {std::move(one), std::move(all)};
     }
     static void setLimits(sdbus::IProxy& to, const char* interface, std::uint32_t v)
     {
