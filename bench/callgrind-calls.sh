@@ -50,22 +50,9 @@ exec unshare -n bash -c '
 set -euo pipefail
 ip link set lo up
 for i in 1 2 3 4 5 6 7 8; do ip mptcp endpoint add 10.0.8.$i id $i dev lo subflow; done
-cat >"$OUT/bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$OUT/bus</listen>
-  <auth>EXTERNAL</auth>
-  <include>$ROOT/tools/private-bus-defaults.conf</include>
-  <policy user="root"><allow own="*"/><allow send_destination="*"/></policy>
-  <include>$ROOT/data/org.mptcp.PathManager.conf</include>
-</busconfig>
-CONF
-dbus-daemon --config-file="$OUT/bus.conf" --nofork --nopidfile & BUS=$!
+. "$ROOT/bench/private-bus.sh"
+start_private_bus "$OUT"
 trap "kill \$BUS 2>/dev/null || true" EXIT
-export DBUS_SYSTEM_BUS_ADDRESS=unix:path=$OUT/bus
-for _ in $(seq 100); do [ -S "$OUT/bus" ] && break; sleep 0.05; done
 
 # The calls come from one client connection that stays (python3-dbus), as
 # in the benchmark: a client per call would add a NameOwnerChanged from the

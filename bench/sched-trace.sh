@@ -87,23 +87,11 @@ ip link set lo up
 # The benchmark'"'"'s table (bench/endpoint_table.cpp).
 for i in 1 2 3 4; do ip mptcp endpoint add 10.0.0.$i id $i dev lo subflow; done
 for i in 5 6 7 8; do ip mptcp endpoint add 2001:db8::$i id $i dev lo subflow; done
-cat >"$OUT/bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$OUT/bus</listen>
-  <auth>EXTERNAL</auth>
-  <include>$ROOT/tools/private-bus-defaults.conf</include>
-  <policy user="root"><allow own="*"/><allow send_destination="*"/></policy>
-  <include>$ROOT/data/org.mptcp.PathManager.conf</include>
-</busconfig>
-CONF
 pids=()
 trap "kill \${pids[*]} 2>/dev/null || true" EXIT
-dbus-daemon --config-file="$OUT/bus.conf" --nofork --nopidfile 2>"$OUT/bus.log" & BUS=$!; pids+=($BUS)
-export DBUS_SYSTEM_BUS_ADDRESS=unix:path=$OUT/bus
-for _ in $(seq 100); do [ -S "$OUT/bus" ] && break; sleep 0.05; done
+. "$ROOT/bench/private-bus.sh"
+start_private_bus "$OUT"
+pids+=($BUS)
 "$DAEMON" --state-file="$OUT/state" 2>"$OUT/daemon.log" & DAEMON_PID=$!; pids+=($DAEMON_PID)
 "$MINIMAL" 2>"$OUT/minimal.log" & MINIMAL_PID=$!; pids+=($MINIMAL_PID)
 "$REPLIER" 2>"$OUT/replier.log" & REPLIER_PID=$!; pids+=($REPLIER_PID)
