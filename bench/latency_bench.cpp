@@ -474,21 +474,21 @@ void runPass(Bench& bench, const LatencyPlan& plan, const std::string& pass, Rep
 void measureMethodLatency(ServiceSet& services, const Programs& programs, const LatencyPlan& plan, Report& report)
 {
     report.beginFigure("1", "Method latency, persistent client (floor: empty D-Bus call + direct kernel request)");
-    // The reference services, on the same bus, pinned with the rest.
-    ChildProcess replier;
-    if (!programs.replier.empty()) {
-        replier = startReference(services, programs.replier, kReplierName);
-    } else {
-        report.notMeasured("reference rows (signal before reply, same reply with no kernel)",
-                           "no mptcp-pm-bench-replier (build it)");
-    }
-    ChildProcess minimal;
-    if (!programs.minimal.empty()) {
-        minimal = startReference(services, programs.minimal, kMinimalName);
-    } else {
-        report.notMeasured("minimal service rows (the same kernel request inside a plain service)",
-                           "no mptcp-pm-bench-minimal (build it)");
-    }
+    // The reference services, on the same bus, pinned with the rest; a
+    // missing one leaves its rows out, saying so.
+    const auto startOrSay = [&](const std::string& program, const char* name, const char* rows, const char* binary) {
+        if (program.empty()) {
+            report.notMeasured(rows, std::string("no ") + binary + " (build it)");
+            return ChildProcess();
+        }
+        return startReference(services, program, name);
+    };
+    ChildProcess replier =
+        startOrSay(programs.replier, kReplierName, "reference rows (signal before reply, same reply with no kernel)",
+                   "mptcp-pm-bench-replier");
+    ChildProcess minimal =
+        startOrSay(programs.minimal, kMinimalName,
+                   "minimal service rows (the same kernel request inside a plain service)", "mptcp-pm-bench-minimal");
     Bench bench(services, replier.running(), minimal.running());
     bench.fillTable();
     bench.checkReplies();
