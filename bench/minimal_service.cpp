@@ -108,7 +108,8 @@ int onSetLimits(sd_bus_message* call, void* userdata, sd_bus_error* error)
     if (r < 0 || (r = withKernel(error, [&] { kernelOf(userdata).setLimits(subflows, accepted); })) < 0) {
         return r;
     }
-    // The benchmark's calls set both limits to one value, as here.
+    // Both limits announced at `subflows`: the benchmark's calls give both
+    // the same value, and the daemon then announces both.
     r = replies::sendLimitsChanged(sd_bus_message_get_bus(call), kPath, kInterface, subflows);
     return r < 0 ? r : sd_bus_reply_method_return(call, nullptr);
 }
