@@ -22,6 +22,8 @@
 # handler is far more often than one that does not.
 # Needs tracefs (/sys/kernel/tracing); the trace instance it makes is its
 # own and is removed at the end, so another tracer's setup is left alone.
+# It builds the four programs it runs in BUILD_DIR, a tree that
+# bench/run-bench.sh has configured.
 # Environment: BUILD_DIR (default build-bench), PIN_CPU (default the last).
 set -euo pipefail
 export LC_ALL=C
@@ -39,9 +41,11 @@ TRACEFS=/sys/kernel/tracing
 fail() { echo "sched-trace: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || fail "must run as root (network namespace, tracefs)"
 case $CALLS in '' | *[!0-9]* | 0) fail "CALLS must be a positive number, not \"$CALLS\"" ;; esac
-for p in "$DAEMON" "$MINIMAL" "$REPLIER" "$LOOP"; do
-    [ -x "$p" ] || fail "no $p (meson compile -C $BUILD_DIR first)"
-done
+[ -f "$BUILD_DIR/build.ninja" ] || fail "no meson tree at $BUILD_DIR (sudo bench/run-bench.sh makes build-bench)"
+# What it runs, brought up to date (quietly: a second's work when nothing changed).
+meson compile -C "$BUILD_DIR" dbus/mptcp-pathmanagerd:executable bench/mptcp-pm-bench-minimal:executable \
+    bench/mptcp-pm-bench-replier:executable bench/mptcp-pm-bench-call-loop:executable >/dev/null ||
+    fail "cannot build its programs in $BUILD_DIR (meson compile -C $BUILD_DIR shows why)"
 [ -d "$TRACEFS/instances" ] || fail "no tracefs at $TRACEFS (mount -t tracefs nodev $TRACEFS)"
 
 OUT=$(mktemp -d /tmp/sched-trace.XXXXXX)
