@@ -41,6 +41,8 @@ TRACEFS=/sys/kernel/tracing
 fail() { echo "sched-trace: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || fail "must run as root (network namespace, tracefs)"
 case $CALLS in '' | *[!0-9]* | 0) fail "CALLS must be a positive number, not \"$CALLS\"" ;; esac
+case $CPU in '' | *[!0-9]*) fail "PIN_CPU must be a CPU number, not \"$CPU\"" ;; esac
+[ -d "/sys/devices/system/cpu/cpu$CPU" ] || fail "PIN_CPU=$CPU: no such CPU on this machine"
 [ -f "$BUILD_DIR/build.ninja" ] || fail "no meson tree at $BUILD_DIR (sudo bench/run-bench.sh makes build-bench)"
 # What it runs, brought up to date (quietly: a second's work when nothing changed).
 meson compile -C "$BUILD_DIR" dbus/mptcp-pathmanagerd:executable bench/mptcp-pm-bench-minimal:executable \
@@ -52,7 +54,11 @@ OUT=$(mktemp -d /tmp/sched-trace.XXXXXX)
 INSTANCE=$TRACEFS/instances/mptcp-pm-sched-trace.$$
 mkdir "$INSTANCE"
 trap 'echo 0 > "$INSTANCE/tracing_on" 2>/dev/null || true; rmdir "$INSTANCE" 2>/dev/null || true' EXIT
-printf '%x\n' $((1 << CPU)) >"$INSTANCE/tracing_cpumask"
+# The CPU's bit, in the kernel's mask format: 32-bit hex words, the
+# highest first, separated by commas.
+mask=$(printf '%x' $((1 << (CPU % 32))))
+for ((word = 0; word < CPU / 32; word++)); do mask+=",00000000"; done
+echo "$mask" >"$INSTANCE/tracing_cpumask"
 echo 16384 >"$INSTANCE/buffer_size_kb"
 echo 0 >"$INSTANCE/tracing_on"
 echo 1 >"$INSTANCE/events/sched/sched_switch/enable"
