@@ -91,10 +91,11 @@ print("%9.1f %9.1f %9.1f %9.1f %9.2f %10.2f" % (us(last - first), us(ran.get(cli
 PY
 
 export ROOT DAEMON MINIMAL REPLIER LOOP CALLS CPU OUT INSTANCE
+# shellcheck disable=SC2016  # the namespace script expands its own variables
 unshare -n bash -c '
 set -euo pipefail
 ip link set lo up
-# The benchmark'"'"'s table (bench/endpoint_table.cpp).
+# The table of the benchmark (bench/endpoint_table.cpp).
 for i in 1 2 3 4; do ip mptcp endpoint add 10.0.0.$i id $i dev lo subflow; done
 for i in 5 6 7 8; do ip mptcp endpoint add 2001:db8::$i id $i dev lo subflow; done
 pids=()
@@ -117,7 +118,7 @@ for pid in $BUS $DAEMON_PID $MINIMAL_PID $REPLIER_PID; do taskset -pc "$CPU" "$p
 
 printf "%-34s %9s %9s %9s %9s %9s %10s\n" "per call, all on CPU $CPU" "wall us" "client us" "bus us" \
     "service us" "switches" "preempted"
-# $1 label, $2 the service'"'"'s pid, $3 calls, $4.. name path interface method
+# $1 label, $2 the pid of the service, $3 calls, $4.. name path interface method
 row() {
     local label=$1 service=$2 calls=$3; shift 3
     taskset -c "$CPU" "$LOOP" "$@" $((calls / 10 + 1))  # warm up, untraced
