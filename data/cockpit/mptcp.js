@@ -30,7 +30,8 @@
     const nm = cockpit.dbus(NM, { bus: "system", superuser: "try" });
 
     const $ = (id) => document.getElementById(id);
-    let refreshing = false;
+    let refreshing = null; // the refresh in flight, if any
+    let refreshAgain = false; // asked for while one was in flight
     let limitsEdited = false;
     const shown = {}; // what each table shows now, to rebuild only on change
 
@@ -363,9 +364,15 @@
     /* --------------------------------------------------------- the page */
 
     function refresh() {
-        if (refreshing)
-            return Promise.resolve();
-        refreshing = true;
+        // Asked for while one is in flight (a change's answer or signal,
+        // say), it runs again right after: the one in flight may have read
+        // the service before that change, and what it shows would undo the
+        // change on screen until the next poll; a switch clicked meanwhile
+        // would then set the opposite of what the user meant.
+        if (refreshing) {
+            refreshAgain = true;
+            return refreshing;
+        }
         // Subscribers are bus names, and every Cockpit page of a session
         // shares the bridge's: another page's Unsubscribe (when it closed)
         // ended this page's subscription too. Subscribing again is harmless.
@@ -374,13 +381,20 @@
             $("service-state").textContent = "The MPTCP path manager service cannot be reached: " + ex.message;
             return "failed";
         }));
-        return Promise.all(reads.concat([readConnections(), readProfiles()]))
+        refreshing = Promise.all(reads.concat([readConnections(), readProfiles()]))
                 .then(results => {
                     if (results.indexOf("failed") < 0)
                         $("service-state").textContent = "";
                     document.body.setAttribute("data-loaded", "true");
                 })
-                .finally(() => { refreshing = false });
+                .finally(() => {
+                    refreshing = null;
+                    if (refreshAgain) {
+                        refreshAgain = false;
+                        return refresh();
+                    }
+                });
+        return refreshing;
     }
 
     function init() {
