@@ -459,11 +459,16 @@ def scenarios(page, procs):
         assert endpoints() == before, "the table changed"
     c.check("a duplicate address: the service's message in the alert, nothing changed", duplicate)
 
+    def pressed(flag):
+        return ep("button", f"Toggle {flag} of endpoint 5").get_attribute("aria-pressed") == "true"
+
     def toggle():
         page.click("button", "Toggle backup of endpoint 5")
         wait_until("backup in the kernel", lambda: "192.0.2.1 id 5 subflow backup dev lo" in endpoints())
         page.click("button", "Toggle fullmesh of endpoint 5")
         wait_until("fullmesh in the kernel", lambda: "192.0.2.1 id 5 subflow backup fullmesh dev lo" in endpoints())
+        # As a user would: toggle backup again once the page shows it on.
+        wait_until("the page showing backup and fullmesh on", lambda: pressed("backup") and pressed("fullmesh"))
         page.click("button", "Toggle backup of endpoint 5")
         wait_until("backup cleared, fullmesh kept",
                    lambda: "192.0.2.1 id 5 subflow fullmesh dev lo" in endpoints())
@@ -489,6 +494,8 @@ def scenarios(page, procs):
         assert switch.is_selected(), "the switch is off while net.mptcp.enabled is 1"
         page.click("switch", "MPTCP enabled")
         wait_until("net.mptcp.enabled = 0", lambda: open("/proc/sys/net/mptcp/enabled").read().strip() == "0")
+        # As a user would: click again once the page shows the switch off.
+        wait_until("the switch off after the click", lambda: not ep("switch", "MPTCP enabled").is_selected())
         page.click("switch", "MPTCP enabled")
         wait_until("net.mptcp.enabled = 1", lambda: open("/proc/sys/net/mptcp/enabled").read().strip() == "1")
         run("sysctl", "-qw", "net.mptcp.enabled=0")  # from outside: the page follows without a reload
