@@ -200,10 +200,21 @@ class Page:
         raise AssertionError(f"{role} {name!r} kept going stale")
 
     def fill(self, role, name, text):
-        e = self.find(role, name)
-        e.clear()
-        if text:
-            e.send_keys(text)
+        # As a user would: click into the field, then type. The page does
+        # not rebuild a row under the user's typing, but it may rebuild one
+        # between finding the field and the click: find it again then.
+        from selenium.common.exceptions import StaleElementReferenceException
+        for _ in range(5):
+            try:
+                e = self.find(role, name)
+                e.click()
+                e.clear()
+                if text:
+                    e.send_keys(text)
+                return
+            except StaleElementReferenceException:
+                time.sleep(0.1)
+        raise AssertionError(f"{role} {name!r} kept going stale")
 
     def table_text(self, name):
         from selenium.common.exceptions import StaleElementReferenceException
