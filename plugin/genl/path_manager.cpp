@@ -246,22 +246,8 @@ Limits PathManager::getLimits()
     }
 }
 
-void PathManager::setLimits(std::uint32_t subflows, std::uint32_t addAddrAccepted)
-{
-    applyLimits(subflows, addAddrAccepted);
-}
-
-void PathManager::setSubflowsLimit(std::uint32_t subflows)
-{
-    applyLimits(subflows, std::nullopt);
-}
-
-void PathManager::setAddAddrAcceptedLimit(std::uint32_t addAddrAccepted)
-{
-    applyLimits(std::nullopt, addAddrAccepted);
-}
-
-void PathManager::checkLimits(std::optional<std::uint32_t> subflows, std::optional<std::uint32_t> addAddrAccepted)
+std::optional<Limits> PathManager::replaceLimits(std::optional<std::uint32_t> subflows,
+                                                 std::optional<std::uint32_t> addAddrAccepted)
 {
     // Both are checked before either is sent, as the kernel itself does.
     if (subflows) {
@@ -270,22 +256,6 @@ void PathManager::checkLimits(std::optional<std::uint32_t> subflows, std::option
     if (addAddrAccepted) {
         rules::checkLimit(*addAddrAccepted, "add_addr_accepted");
     }
-}
-
-void PathManager::applyLimits(std::optional<std::uint32_t> subflows, std::optional<std::uint32_t> addAddrAccepted)
-{
-    checkLimits(subflows, addAddrAccepted);
-    try {
-        client_.setLimits(subflows, addAddrAccepted);
-    } catch (const KernelRefused& e) {
-        throwTranslated(e, "limits");
-    }
-}
-
-std::optional<Limits> PathManager::replaceLimits(std::optional<std::uint32_t> subflows,
-                                                 std::optional<std::uint32_t> addAddrAccepted)
-{
-    checkLimits(subflows, addAddrAccepted);
     try {
         return client_.replaceLimits(subflows, addAddrAccepted);
     } catch (const KernelRefused& e) {

@@ -42,9 +42,6 @@ public:
     void flushEndpoints();
 
     Limits getLimits();
-    void setLimits(std::uint32_t subflows, std::uint32_t addAddrAccepted);
-    void setSubflowsLimit(std::uint32_t subflows);
-    void setAddAddrAcceptedLimit(std::uint32_t addAddrAccepted);
     // Writes the given limits (either may be left as it is) and returns
     // those they replaced, read in the same round trip; nullopt when the
     // kernel could not read them (PmClient::replaceLimits()).
@@ -60,8 +57,6 @@ private:
     // ported entry matches only its port, a port-less one any port, and an
     // exact port match wins.
     Endpoint findByAddress(const IpAddress& address, std::uint16_t port);
-    void applyLimits(std::optional<std::uint32_t> subflows, std::optional<std::uint32_t> addAddrAccepted);
-    static void checkLimits(std::optional<std::uint32_t> subflows, std::optional<std::uint32_t> addAddrAccepted);
 
     PmClient& client_;
     InterfaceNames& names_;
