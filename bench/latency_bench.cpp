@@ -362,6 +362,14 @@ void runPass(Bench& bench, const LatencyPlan& plan, const std::string& pass, Rep
         // same place: each right after a direct delete, like the daemon's add.
         bench.dropLastTableEntry();
         std::vector<double> busAdd, kernelAdd, bDel, kDel, empty, reference, referenceEmpty, minimalAdd;
+        // One call, timed right after a direct add and delete.
+        const auto afterDelete = [&bench](const auto& call) {
+            bench.kernelAdd();
+            bench.kernelDelete();
+            const auto t0 = Clock::now();
+            call();
+            return micros(Clock::now() - t0);
+        };
         for (int c = 0; c < plan.writeCycles; ++c) {
             const auto t0 = Clock::now();
             bench.kernelAdd();
@@ -370,39 +378,21 @@ void runPass(Bench& bench, const LatencyPlan& plan, const std::string& pass, Rep
             const auto t2 = Clock::now();
             bench.emptyCall();
             const auto t3 = Clock::now();
-            if (ref) {
-                bench.kernelAdd();
-                bench.kernelDelete();
-                const auto r0 = Clock::now();
-                bench.referenceAnnounceEndpoints();
-                const auto r1 = Clock::now();
-                bench.kernelAdd();
-                bench.kernelDelete();
-                const auto r2 = Clock::now();
-                bench.referenceEmptyCall();
-                reference.push_back(micros(r1 - r0));
-                referenceEmpty.push_back(micros(Clock::now() - r2));
-            }
-            if (min) {
-                bench.kernelAdd();
-                bench.kernelDelete();
-                const auto m0 = Clock::now();
-                bench.minimalAdd();
-                minimalAdd.push_back(micros(Clock::now() - m0));
-                bench.kernelDelete();  // the minimal service added it
-            }
-            bench.kernelAdd();
-            bench.kernelDelete();
-            const auto t4 = Clock::now();
-            bench.busAdd();
-            const auto t5 = Clock::now();
-            bench.busDelete();
-            const auto t6 = Clock::now();
             kernelAdd.push_back(micros(t1 - t0));
             kDel.push_back(micros(t2 - t1));
             empty.push_back(micros(t3 - t2));
-            busAdd.push_back(micros(t5 - t4));
-            bDel.push_back(micros(t6 - t5));
+            if (ref) {
+                reference.push_back(afterDelete([&] { bench.referenceAnnounceEndpoints(); }));
+                referenceEmpty.push_back(afterDelete([&] { bench.referenceEmptyCall(); }));
+            }
+            if (min) {
+                minimalAdd.push_back(afterDelete([&] { bench.minimalAdd(); }));
+                bench.kernelDelete();  // the minimal service added it
+            }
+            busAdd.push_back(afterDelete([&] { bench.busAdd(); }));
+            const auto t4 = Clock::now();
+            bench.busDelete();
+            bDel.push_back(micros(Clock::now() - t4));
         }
         add.empty.push_back(std::move(empty));
         add.kernel.push_back(std::move(kernelAdd));

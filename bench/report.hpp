@@ -39,9 +39,10 @@ struct Row {
     std::optional<bool> met() const;
 };
 
-// A reference (a plain service's same reply or signal, no kernel work)
-// measured beside `measured`, in us: held against that row's floor, with
-// no goal of its own (for the record). The note is the caller's.
+// A reference (a plain service's same reply or signal, with or without the
+// kernel request) measured beside `measured`, in us: held against that
+// row's floor, with no goal of its own (for the record). The note is the
+// caller's.
 Row referenceBeside(const Row& measured, std::string name, double p50, double p99);
 
 class Report {
